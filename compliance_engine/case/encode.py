@@ -1,0 +1,334 @@
+"""Turn a case into base facts for the solver, each with the place in the case file it came from.
+
+The mapping is read off the case schema, so it never drifts from the file format:
+
+* each record of a collection gives ``<entity>(Id)``: ``act('a1')``;
+* a scalar field gives ``<entity>_<field>(Id, Value)``: ``act_method('a1', 'torrent')``;
+* a true boolean gives ``<entity>_<field>(Id)``; a false one gives nothing;
+* a list gives one fact per element; a list of objects gives their fields as extra arguments:
+  ``dataset_derived_from('lib', 'libgen', 'copy')``;
+* a nested object's fields are flattened: ``source.terms.tos_assent`` gives ``source_tos_assent``;
+* dates are whole numbers ``YYYYMMDD`` so that rules compare them with ``<``.
+
+A field left out or ``null`` is unknown.  If some rule reads it, the encoder emits a *choice
+group*: the values it could take, as alternative sets of facts.  Only values a rule can tell
+apart are listed (the constants the rules test, one representative of the rest; for dates, one
+date per gap between the dates the case and the rules mention), so reasoning over every
+alternative is exact and small.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import types
+import typing
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal, get_args, get_origin
+
+from pydantic import BaseModel
+
+from ..rulebook.model import PredicateDecl
+from .model import Case, CaseInfo
+
+__all__ = ["ChoiceGroup", "EncodedCase", "Fact", "Origin", "Usage", "base_predicates",
+           "encode_case", "date_value", "render_date"]
+
+Value = str | int
+
+
+@dataclass(frozen=True, order=True)
+class Fact:
+    pred: str
+    args: tuple[Value, ...]
+
+    def __str__(self) -> str:
+        return f"{self.pred}({', '.join(repr(a) if isinstance(a, str) else str(a) for a in self.args)})"
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where a fact was stated: file, line, column and field path (``acts[2].method``)."""
+
+    file: str
+    path: str
+    line: int | None = None
+    column: int | None = None
+
+    def __str__(self) -> str:
+        where = ":".join(str(p) for p in (self.file, self.line) if p is not None)
+        return f"{where} ({self.path})"
+
+
+@dataclass(frozen=True)
+class ChoiceGroup:
+    """An unknown fact: exactly one of ``alternatives`` holds, we do not know which."""
+
+    id: str
+    kind: Literal["fact", "reading"]
+    question: str
+    labels: tuple[str, ...]
+    alternatives: tuple[tuple[Fact, ...], ...]
+    origin: Origin | None = None
+
+
+@dataclass
+class EncodedCase:
+    facts: dict[Fact, Origin]
+    groups: list[ChoiceGroup]
+    unknown_unused: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Usage:
+    """What the rules read: predicates in bodies and the constants tested at each position."""
+
+    predicates: frozenset[str]
+    constants: Mapping[tuple[str, int], frozenset[Value]]
+    open_positions: frozenset[tuple[str, int]]  # positions a rule binds to a variable
+    dates: frozenset[int]
+
+
+def date_value(day: _dt.date) -> int:
+    return day.year * 10000 + day.month * 100 + day.day
+
+
+def render_date(value: int) -> str:
+    text = f"{value:08d}"
+    try:
+        return _dt.date(int(text[:4]), int(text[4:6]), int(text[6:])).isoformat()
+    except ValueError:
+        return f"a date between {text[:4]}-{text[4:6]}-{int(text[6:]) - 1:02d} and the next"
+
+
+# --------------------------------------------------------------------------- schema → predicates
+
+_SINGULAR = {"parties": "party", "works": "work", "sources": "source", "datasets": "dataset",
+             "models": "model", "acts": "act", "mitigations": "mitigation", "events": "event"}
+
+
+@dataclass(frozen=True)
+class _Slot:
+    pred: str
+    path: tuple[str, ...]       # field path inside the record
+    shape: str                  # flag | scalar | list | objects
+    annotation: Any
+    description: str
+    columns: tuple[str, ...] = ()
+    absent_means_none: bool = False
+
+
+def _unwrap(annotation: Any) -> Any:
+    """Strip ``X | None`` and ``Annotated``."""
+    if get_origin(annotation) is typing.Annotated:
+        return _unwrap(get_args(annotation)[0])
+    if get_origin(annotation) in (typing.Union, types.UnionType):
+        args = [a for a in get_args(annotation) if a is not type(None)]
+        return _unwrap(args[0]) if len(args) == 1 else annotation
+    return annotation
+
+
+def _extra(info: Any) -> dict[str, Any]:
+    return info.json_schema_extra if isinstance(info.json_schema_extra, dict) else {}
+
+
+def _is_fact(info: Any) -> bool:
+    return _extra(info).get("fact", True) is not False
+
+
+def _slots(model: type[BaseModel], entity: str, prefix: tuple[str, ...] = ()) -> Iterator[_Slot]:
+    for name, info in model.model_fields.items():
+        if name == "id" or not _is_fact(info):
+            continue
+        kind = _unwrap(info.annotation)
+        desc = info.description or name
+        if isinstance(kind, type) and issubclass(kind, BaseModel):
+            yield from _slots(kind, entity, prefix + (name,))
+            continue
+        pred = f"{entity}_{name}"
+        if get_origin(kind) is list:
+            item = _unwrap(get_args(kind)[0])
+            if isinstance(item, type) and issubclass(item, BaseModel):
+                columns = tuple(item.model_fields)
+                yield _Slot(pred, prefix + (name,), "objects", item, desc, columns)
+            else:
+                yield _Slot(pred, prefix + (name,), "list", item, desc)
+        elif kind is bool:
+            yield _Slot(pred, prefix + (name,), "flag", kind, desc)
+        else:
+            none = _extra(info).get("absent_means") == "none"
+            yield _Slot(pred, prefix + (name,), "scalar", kind, desc, (), none)
+
+
+def _schema() -> dict[str, tuple[type[BaseModel], list[_Slot]]]:
+    out: dict[str, tuple[type[BaseModel], list[_Slot]]] = {}
+    for collection, info in Case.model_fields.items():
+        if collection == "case":
+            out["case"] = (CaseInfo, list(_slots(CaseInfo, "case")))
+            continue
+        item = _unwrap(get_args(_unwrap(info.annotation))[0])
+        out[collection] = (item, list(_slots(item, _SINGULAR[collection])))
+    return out
+
+
+_SCHEMA = _schema()
+
+
+def base_predicates() -> dict[str, PredicateDecl]:
+    """Declarations of every case fact predicate, with the meaning of each argument."""
+    decls: dict[str, PredicateDecl] = {}
+    for collection, (_, slots) in _SCHEMA.items():
+        if collection != "case":
+            entity = _SINGULAR[collection]
+            decls[entity] = PredicateDecl(name=entity, args=[f"{entity} id"], kind="base",
+                                          meaning=f"{entity.capitalize()} declared in the case.")
+            subject = [f"{entity} id"]
+        else:
+            subject = []
+        for slot in slots:
+            if slot.shape == "flag":
+                args = subject
+            elif slot.shape == "objects":
+                args = subject + list(slot.columns)
+            else:
+                args = subject + ["value (YYYYMMDD)" if _is_date(slot.annotation) else "value"]
+            decls[slot.pred] = PredicateDecl(name=slot.pred, args=args, kind="base",
+                                             meaning=slot.description)
+    return decls
+
+
+def _is_date(annotation: Any) -> bool:
+    return annotation is _dt.date
+
+
+# --------------------------------------------------------------------------- case → facts
+
+def encode_case(case: Case, usage: Usage, *, file: str,
+                locate: Any = None) -> EncodedCase:
+    """Facts of the case with origins, plus one choice group per unknown fact a rule reads.
+
+    ``locate(path_tuple) -> (line, column)`` gives positions; it may be None for built cases.
+    """
+    facts: dict[Fact, Origin] = {}
+    groups: list[ChoiceGroup] = []
+    unused: list[str] = []
+    known_dates = set(usage.dates)
+
+    def origin(path: tuple[str | int, ...]) -> Origin:
+        line, column = locate(path) if locate else (None, None)
+        return Origin(file, _format(path), line, column)
+
+    pending: list[tuple[_Slot, tuple[Value, ...], tuple[str | int, ...]]] = []
+    for collection, (_, slots) in _SCHEMA.items():
+        records = [case.case] if collection == "case" else getattr(case, collection)
+        for index, record in enumerate(records):
+            base: tuple[str | int, ...] = ("case",) if collection == "case" \
+                else (collection, index)
+            subject: tuple[Value, ...] = () if collection == "case" else (record.id,)
+            if collection != "case":
+                facts[Fact(_SINGULAR[collection], subject)] = origin(base + ("id",))
+            for slot in slots:
+                value = _get(record, slot.path)
+                where = base + slot.path
+                if value is None:
+                    if not slot.absent_means_none and _unknowable(slot):
+                        pending.append((slot, subject, where))
+                    continue
+                for fact, sub in _facts(slot, subject, value):
+                    facts[fact] = origin(where + sub)
+                    if _is_date(slot.annotation) or (slot.shape == "objects" and any(
+                            isinstance(v, int) for v in fact.args[len(subject):])):
+                        known_dates.update(a for a in fact.args if isinstance(a, int)
+                                           and a > 10000000)
+    for slot, subject, where in pending:
+        if slot.pred not in usage.predicates:
+            unused.append(_format(where))
+            continue
+        labels, alternatives = _alternatives(slot, subject, usage, known_dates)
+        groups.append(ChoiceGroup(
+            id=f"unknown:{_format(where)}", kind="fact",
+            question=f"{_format(where)}: {slot.description}", labels=labels,
+            alternatives=alternatives, origin=origin(where)))
+    return EncodedCase(facts, groups, unused)
+
+
+def _unknowable(slot: _Slot) -> bool:
+    """Booleans, closed vocabularies and dates can be unknown; a missing id means none."""
+    return slot.shape == "flag" or _is_date(slot.annotation) \
+        or get_origin(slot.annotation) is Literal
+
+
+def _get(record: BaseModel, path: tuple[str, ...]) -> Any:
+    value: Any = record
+    for part in path:
+        if value is None:
+            return None
+        value = getattr(value, part)
+    return value
+
+
+def _scalar(value: Any) -> Value:
+    if isinstance(value, _dt.date):
+        return date_value(value)
+    if isinstance(value, (str, int)) and not isinstance(value, bool):
+        return value
+    raise TypeError(f"cannot encode {value!r}")
+
+
+def _facts(slot: _Slot, subject: tuple[Value, ...],
+           value: Any) -> Iterator[tuple[Fact, tuple[str | int, ...]]]:
+    if slot.shape == "flag":
+        if value:
+            yield Fact(slot.pred, subject), ()
+    elif slot.shape == "scalar":
+        yield Fact(slot.pred, subject + (_scalar(value),)), ()
+    elif slot.shape == "list":
+        for i, item in enumerate(value):
+            yield Fact(slot.pred, subject + (_scalar(item),)), (i,)
+    else:
+        for i, item in enumerate(value):
+            cols = tuple(_scalar(getattr(item, c)) for c in slot.columns)
+            yield Fact(slot.pred, subject + cols), (i,)
+
+
+def _alternatives(slot: _Slot, subject: tuple[Value, ...], usage: Usage,
+                  known_dates: set[int]) -> tuple[tuple[str, ...], tuple[tuple[Fact, ...], ...]]:
+    if slot.shape == "flag":
+        return ("true", "false"), ((Fact(slot.pred, subject),), ())
+    position = len(subject)
+    if _is_date(slot.annotation):
+        values: list[Value] = _date_classes(sorted(known_dates))
+        return tuple(render_date(int(v)) for v in values), tuple(
+            (Fact(slot.pred, subject + (v,)),) for v in values)
+    domain = list(get_args(slot.annotation)) if get_origin(slot.annotation) is Literal else []
+    if domain:
+        key = (slot.pred, position)
+        if key in usage.open_positions:
+            chosen = domain
+        else:
+            tested = [v for v in domain if v in usage.constants.get(key, frozenset())]
+            rest = [v for v in domain if v not in tested]
+            chosen = tested + rest[:1]
+        return tuple(str(v) for v in chosen), tuple(
+            (Fact(slot.pred, subject + (v,)),) for v in chosen)
+    raise TypeError(f"{slot.pred}: cannot enumerate the values of an unknown {slot.shape}")
+
+
+def _date_classes(dates: list[int]) -> list[Value]:
+    """One representative per order class relative to the known dates."""
+    if not dates:
+        return [20000101]
+    out: list[Value] = [dates[0] - 1]
+    for i, day in enumerate(dates):
+        out.append(day)
+        following = dates[i + 1] if i + 1 < len(dates) else None
+        if following is None or following - day > 1:
+            out.append(day + 1)
+    return out
+
+
+def _format(path: tuple[str | int, ...]) -> str:
+    text = ""
+    for part in path:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else part)
+    return text

@@ -1,0 +1,336 @@
+"""The case-file format: the facts counsel give about a model's lineage and the mitigations applied.
+
+Every field is a fact the rules may read.  A field that is absent or ``null`` is *unknown*, which is
+not the same as false: the engine reasons over every value it could take (see
+``compliance_engine.case.encode``).  Text-only fields (names, descriptions, evidence narratives)
+are marked ``fact=False`` and never reach the solver.
+
+The models are strict: unknown fields are errors, scalar types are not coerced, and every id a
+record refers to must be declared (checked by :meth:`Case.check_references`).
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+__all__ = [
+    "Act",
+    "Case",
+    "DanglingReference",
+    "CaseInfo",
+    "Dataset",
+    "DerivedFrom",
+    "Event",
+    "Mitigation",
+    "Model",
+    "Party",
+    "Source",
+    "SourceTerms",
+    "Verification",
+    "WorkCohort",
+]
+
+Id = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.:-]*$", max_length=120)]
+Date = Annotated[_dt.date, Field(strict=False)]
+Text = Annotated[str, Field(json_schema_extra={"fact": False})]
+
+Jurisdiction = Literal["us", "eu", "de", "uk", "jp", "sg", "fr", "it", "ie", "other"]
+ActKind = Literal["acquire", "store", "process", "train", "model", "output", "distribute"]
+Method = Literal[
+    "download", "torrent", "scrape", "crawl", "api", "purchase_scan", "licence", "upload",
+    "generate", "internal",
+]
+Purpose = Literal["training", "general_library", "research", "evaluation", "commercial_product",
+                  "retrieval"]
+SourceKind = Literal[
+    "shadow_library", "web", "licensed_corpus", "purchased_physical", "user_content",
+    "public_domain", "synthetic", "api",
+]
+MitigationKind = Literal[
+    "approximate_unlearning", "exact_unlearning", "output_filter", "dataset_deletion",
+    "clean_retrain", "retroactive_license", "settlement_release", "opt_out_compliance",
+]
+Assent = Literal["clickwrap", "browsewrap", "signin_wrap", "none"]
+
+
+def _none(annotation_default: Any = None, *, description: str) -> Any:
+    """A field whose absence means "there is none" (an unbounded period, no source), not unknown."""
+    return Field(default=annotation_default, description=description,
+                 json_schema_extra={"absent_means": "none"})
+
+
+def _text(description: str) -> Any:
+    return Field(default=None, description=description, json_schema_extra={"fact": False})
+
+
+class _Record(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
+class CaseInfo(_Record):
+    """Who the case is and the date the law and facts are assessed at."""
+
+    id: Id = Field(description="Stable identifier of the case.")
+    title: Text = Field(description="Human title, e.g. 'Bartz v. Anthropic PBC'.")
+    as_of: Date = Field(description="Date of the analysis; conduct after it is ignored.")
+    jurisdictions: list[Jurisdiction] = Field(
+        default_factory=lambda: ["us"], description="Legal systems to analyse.")
+    summary: str | None = _text("Short narrative of the dispute.")
+
+
+class Party(_Record):
+    id: Id
+    name: Text = Field(description="Name as it should appear in reports.")
+    kind: Literal["person", "company", "class", "collecting_society", "regulator",
+                  "government"] | None = Field(default=None, description="What sort of party.")
+    roles: list[Literal["developer", "right_holder", "licensor", "claimant", "defendant",
+                        "regulator"]] = Field(default_factory=list, description="Roles played.")
+
+
+class WorkCohort(_Record):
+    """Works of one owner class found in the same sources: never one record per work."""
+
+    id: Id
+    description: str | None = _text("What the works are.")
+    kind: Literal["book", "article", "image", "lyrics", "recording", "code", "video",
+                  "personal_data", "database", "other"] | None = Field(
+        default=None, description="Kind of work.")
+    owners: list[Id] = Field(default_factory=list,
+                             description="Parties owning the rights; two or more are co-owners.")
+    count: int | None = Field(default=None, ge=0, description="Number of works in the cohort.")
+    sources: list[Id] = Field(default_factory=list,
+                              description="Sources where copies of these works were found.")
+    protected: bool | None = Field(
+        default=None, description="A valid copyright subsists in the works (not public domain).")
+    registered: bool | None = Field(
+        default=None, description="US: registered with the Copyright Office (17 U.S.C. §411).")
+    registered_before_infringement: bool | None = Field(
+        default=None,
+        description="US: registered before infringement commenced or within three months of "
+                    "publication (17 U.S.C. §412).")
+
+
+class SourceTerms(_Record):
+    licence: str | None = Field(default=None, description="SPDX id or LicenseRef of the licence.")
+    tos_assent: Assent | None = Field(default=None,
+                                      description="How assent to the terms of service was given.")
+    tos_notice: bool | None = Field(default=None,
+                                    description="The terms were conspicuously notified.")
+    prohibits_scraping: bool | None = Field(default=None,
+                                            description="The terms forbid scraping.")
+    prohibits_training: bool | None = Field(default=None,
+                                            description="The terms forbid AI training.")
+    tdm_reserved: bool | None = Field(
+        default=None, description="A machine-readable TDM/AI reservation was in force.")
+    reservation_observed_on: Date | None = Field(
+        default=None, description="Date of the opt-out snapshot the reservation fact rests on.")
+    access_gated: bool | None = Field(default=None,
+                                      description="Access was behind a login or paywall.")
+
+
+class Source(_Record):
+    id: Id
+    name: Text = Field(description="Name of the source.")
+    kind: SourceKind | None = Field(default=None, description="What sort of source it is.")
+    pirated: bool | None = Field(
+        default=None, description="The source distributes unauthorised copies.")
+    terms: SourceTerms | None = Field(default=None, description="Terms that governed access.")
+
+
+class DerivedFrom(_Record):
+    parent: Id = Field(description="Source, dataset or model the artefact derives from.")
+    relation: Literal["subset", "copy", "scan", "filter", "merge", "finetune", "distill",
+                      "quantize", "adapter", "continued_pretraining", "trained_on"] = Field(
+        default="copy", description="Kind of derivation edge.")
+
+
+class Dataset(_Record):
+    id: Id
+    name: Text = Field(description="Name of the dataset or copy collection.")
+    derived_from: list[DerivedFrom] = Field(default_factory=list,
+                                            description="Lineage edges to parents.")
+    retained: bool | None = Field(
+        default=None, description="Copies are kept after training (a library).")
+    purpose: Purpose | None = Field(default=None, description="Why the copies are kept.")
+
+
+class Model(_Record):
+    id: Id
+    name: Text = Field(description="Name of the model.")
+    trained_on: list[Id] = Field(default_factory=list, description="Datasets used in training.")
+    derived_from: list[DerivedFrom] = Field(default_factory=list,
+                                            description="Models this one derives from.")
+    memorisation: bool | None = Field(
+        default=None,
+        description="Evidence shows the model can regenerate protected expression of its "
+                    "training works without that expression in the prompt.")
+    memorisation_evidence: str | None = _text("Where the memorisation fact comes from.")
+    commercial: bool | None = Field(default=None,
+                                    description="The model is exploited commercially.")
+
+
+class Act(_Record):
+    """One legally relevant act (axiom A2: each use is analysed on its own)."""
+
+    id: Id
+    kind: ActKind = Field(description="What was done.")
+    actor: Id = Field(description="Party who did it.")
+    date: Date | None = Field(default=None, description="When it was done (or began).")
+    place: Jurisdiction | None = Field(default=None, description="Where it was done.")
+    method: Method | None = Field(default=None, description="How it was done.")
+    source: Id | None = _none(description="Source the material came from (absent: none).")
+    inputs: list[Id] = Field(default_factory=list, description="Artefacts the act used.")
+    output: Id | None = _none(description="Artefact the act produced (absent: none).")
+    works: list[Id] = Field(
+        default_factory=list,
+        description="Work cohorts the act concerns (otherwise found through lineage).")
+    purpose: Purpose | None = Field(default=None, description="Purpose of the act.")
+    commercial: bool | None = Field(default=None, description="The act served a commercial end.")
+    lawful_copy: bool | None = Field(
+        default=None, description="The act started from a lawfully acquired copy.")
+    retained: bool | None = Field(
+        default=None, description="The copies made are kept beyond the purpose.")
+    authorised: bool | None = Field(
+        default=None, description="A licence or permission covered the act when it was done.")
+    reproduces_expression: bool | None = Field(
+        default=None, description="Output: reproduces protected expression of the works.")
+    seeded: bool | None = Field(
+        default=None, description="Distribute: files were actually uploaded to others.")
+    market_substitution_evidence: bool | None = Field(
+        default=None, description="Evidence the act's outputs substitute for the works.")
+    market_dilution_evidence: bool | None = Field(
+        default=None, description="Evidence of market dilution by competing outputs.")
+    description: str | None = _text("What happened, in words.")
+
+
+class Verification(_Record):
+    method: str | None = _text("How the mitigation was verified (audit, red-teaming, logs).")
+    verified: bool | None = Field(default=None,
+                                  description="Independent verification evidence exists.")
+    evidence: str | None = _text("Where the evidence is.")
+
+
+class Mitigation(_Record):
+    """A post-hoc measure offered against the liability (DESIGN §2, M1–M7)."""
+
+    id: Id
+    kind: MitigationKind = Field(description="Which mitigation it is.")
+    date: Date | None = Field(default=None, description="When it took effect.")
+    actor: Id | None = _none(description="Party who applied it.")
+    targets: list[Id] = Field(
+        default_factory=list,
+        description="Acts, artefacts or work cohorts it is applied to (empty: all).")
+    grantors: list[Id] = Field(
+        default_factory=list,
+        description="Licence or release: the parties granting it.")
+    claims: list[str] = Field(
+        default_factory=list,
+        description="Release: doctrine ids of the claims released (empty: all).")
+    period_start: Date | None = _none(
+        description="Release or licence: covered conduct starts on this date (absent: no limit).")
+    period_end: Date | None = _none(
+        description="Release or licence: covered conduct ends on this date (absent: no limit).")
+    covers_outputs: bool | None = Field(
+        default=None, description="Release or licence: claims arising from outputs included.")
+    releases_past_use: bool | None = Field(
+        default=None, description="Licence: expressly releases use made before it.")
+    replacement: Id | None = _none(description="Clean retrain: the new model.")
+    required_by: Id | None = _none(
+        description="Order, judgment or settlement (event or mitigation id) that required this "
+                    "measure (absent: none).")
+    verification: Verification | None = Field(default=None,
+                                              description="Evidence the measure did what it says.")
+    description: str | None = _text("What was done, in words.")
+
+
+class Event(_Record):
+    id: Id
+    kind: Literal["notice", "litigation_hold", "suit", "class_certification", "judgment",
+                  "order"] = Field(description="What happened.")
+    date: Date | None = Field(default=None, description="When.")
+    by: Id | None = _none(description="Party who gave notice or sued.")
+    against: Id | None = _none(description="Party it was directed at.")
+    description: str | None = _text("What happened, in words.")
+
+
+class Case(_Record):
+    """A whole case file."""
+
+    case: CaseInfo
+    parties: list[Party] = Field(default_factory=list)
+    works: list[WorkCohort] = Field(default_factory=list)
+    sources: list[Source] = Field(default_factory=list)
+    datasets: list[Dataset] = Field(default_factory=list)
+    models: list[Model] = Field(default_factory=list)
+    acts: list[Act] = Field(default_factory=list)
+    mitigations: list[Mitigation] = Field(default_factory=list)
+    events: list[Event] = Field(default_factory=list)
+
+    def collections(self) -> dict[str, list[Any]]:
+        """The id-bearing collections, keyed by their field name."""
+        return {name: getattr(self, name) for name in _ID_KINDS}
+
+    def check_references(self) -> None:
+        """Raise :class:`DanglingReference` naming the field path of the first duplicate or dangling id."""
+        ids: dict[str, set[str]] = {}
+        everything: dict[str, str] = {}
+        for collection, records in self.collections().items():
+            seen: set[str] = set()
+            for index, record in enumerate(records):
+                if record.id in everything:
+                    raise _ref_error(collection, index, "id",
+                                     f"duplicate id {record.id!r} (already used in "
+                                     f"{everything[record.id]})")
+                seen.add(record.id)
+                everything[record.id] = collection
+            ids[collection] = seen
+        artefacts = ids["sources"] | ids["datasets"] | ids["models"]
+        allowed = {
+            "party": ids["parties"], "work": ids["works"], "source": ids["sources"],
+            "dataset": ids["datasets"], "model": ids["models"], "artefact": artefacts,
+            "target": artefacts | ids["acts"] | ids["works"],
+            "requirement": ids["events"] | ids["mitigations"],
+        }
+        for collection, records in self.collections().items():
+            for index, record in enumerate(records):
+                for field, kind in _REFERENCES.get(collection, ()):
+                    value = getattr(record, field)
+                    refs = value if isinstance(value, list) else [value]
+                    for position, ref in enumerate(refs):
+                        ref = ref.parent if isinstance(ref, DerivedFrom) else ref
+                        if ref is not None and ref not in allowed[kind]:
+                            place = [field, position] if isinstance(value, list) else [field]
+                            raise _ref_error(collection, index, place,
+                                             f"unknown {kind} id {ref!r}")
+
+
+_ID_KINDS = ("parties", "works", "sources", "datasets", "models", "acts", "mitigations", "events")
+
+_REFERENCES: dict[str, tuple[tuple[str, str], ...]] = {
+    "works": (("owners", "party"), ("sources", "source")),
+    "datasets": (("derived_from", "artefact"),),
+    "models": (("trained_on", "dataset"), ("derived_from", "model")),
+    "acts": (("actor", "party"), ("source", "source"), ("inputs", "artefact"),
+             ("output", "artefact"), ("works", "work")),
+    "mitigations": (("actor", "party"), ("targets", "target"), ("grantors", "party"),
+                    ("replacement", "model"), ("required_by", "requirement")),
+    "events": (("by", "party"), ("against", "party")),
+}
+
+
+class DanglingReference(ValueError):
+    """A duplicate or dangling id, with the field path where it occurs."""
+
+    def __init__(self, path: tuple[str | int, ...], message: str) -> None:
+        super().__init__(message)
+        self.path = path
+        self.message = message
+
+
+def _ref_error(collection: str, index: int, field: str | list[str | int],
+               message: str) -> DanglingReference:
+    tail = field if isinstance(field, list) else [field]
+    return DanglingReference((collection, index, *tail), message)

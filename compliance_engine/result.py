@@ -1,0 +1,166 @@
+"""The machine-readable result (DESIGN §3): a public contract.  Fields may grow; these names and
+codes stay.  ``compliance-engine schema --result`` prints the JSON Schema of :class:`Result`."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+__all__ = ["SCHEMA_VERSION", "Answer", "CaseRef", "Defence", "Effect", "Explanation", "Finding",
+           "MissingFact", "MitigationResult", "ReadingOutcome", "Remedy", "Result",
+           "RulebookRef", "SourceRef", "AuthorityRef", "UnknownFact"]
+
+SCHEMA_VERSION = "1.0"
+
+FindingStatus = Literal["established", "not_established", "uncertain", "needs_facts"]
+DefenceStatus = Literal["applies", "fails", "uncertain", "needs_facts"]
+EffectCode = Literal["cure", "future", "remedy", "none", "uncertain", "aggravate"]
+MitigationKind = Literal["approximate_unlearning", "exact_unlearning", "output_filter",
+                         "dataset_deletion", "clean_retrain", "retroactive_license",
+                         "settlement_release", "opt_out_compliance"]
+
+
+class _Out(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class SourceRef(_Out):
+    file: str
+    line: int | None = None
+    column: int | None = None
+    path: str = Field(description="Field path in the case file, or the lineage route.")
+
+
+class AuthorityRef(_Out):
+    cite: str
+    grade: Literal["settled", "contested", "analysis"]
+    pinpoint: str | None = None
+    quote: str | None = None
+
+
+class Explanation(_Out):
+    """One node of a proof tree."""
+
+    conclusion: str
+    kind: Literal["rule", "fact", "lineage", "absent", "condition", "assumed", "reading"]
+    holds: Literal["yes", "in_some_worlds"] = Field(
+        description="'in_some_worlds': holds only for some values of unknown facts or readings.")
+    rule: str | None = None
+    statement: str | None = None
+    authorities: list[AuthorityRef] = Field(default_factory=list)
+    source: SourceRef | None = None
+    children: list[Explanation] = Field(default_factory=list)
+
+
+class MissingFact(_Out):
+    fact: str = Field(description="The unknown fact, as a field path with its meaning.")
+    source: SourceRef | None = None
+    burden: Literal["claimant", "defendant"] = Field(
+        description="Who must prove it: the claimant for elements of liability, the defendant "
+                    "for defences and for mitigations relied on.")
+    outcomes: dict[str, str] = Field(
+        description="Status of the conclusion if the fact takes each value.")
+
+
+class ReadingOutcome(_Out):
+    point: str
+    question: str
+    reading: str
+    statement: str
+    status: str = Field(description="Status of the conclusion under this reading.")
+    authorities: list[AuthorityRef]
+
+
+class Defence(_Out):
+    defence: str
+    status: DefenceStatus
+    readings: list[ReadingOutcome] = Field(default_factory=list)
+    missing_facts: list[MissingFact] = Field(default_factory=list)
+    explanation: Explanation
+
+
+class Finding(_Out):
+    id: str
+    doctrine: str
+    act: str
+    act_kind: str
+    jurisdiction: str
+    subject: str = Field(description="The work cohort the finding concerns.")
+    status: FindingStatus
+    defences: list[Defence] = Field(default_factory=list)
+    readings: list[ReadingOutcome] = Field(default_factory=list)
+    missing_facts: list[MissingFact] = Field(default_factory=list)
+    flips: list[str] = Field(default_factory=list, description=(
+        "Facts whose change would change the status.  This version lists the unknown facts "
+        "that decide it; changes to known facts are explored with what-if runs."))
+    explanation: Explanation
+
+
+class Effect(_Out):
+    finding: str
+    effect: EffectCode
+    status: Literal["established", "uncertain", "needs_facts"] = Field(
+        description="Whether the effect follows in every world, or turns on a contested point "
+                    "or an unknown fact.")
+    readings: list[ReadingOutcome] = Field(default_factory=list)
+    missing_facts: list[MissingFact] = Field(default_factory=list)
+    explanation: Explanation | None = None
+
+
+class MitigationResult(_Out):
+    id: str
+    kind: MitigationKind
+    date: str | None
+    effects: list[Effect]
+
+
+class Remedy(_Out):
+    finding: str
+    remedy: str
+    status: Literal["available", "unavailable", "uncertain"]
+    reaches_model: bool = Field(description="True when the remedy reaches the model itself in "
+                                            "every world considered.")
+    explanation: Explanation | None = None
+
+
+class Answer(_Out):
+    mitigation: str
+    answer: Literal["yes", "no", "partly", "uncertain"]
+    summary: str
+
+
+class UnknownFact(_Out):
+    fact: str
+    source: SourceRef | None = None
+    values: list[str]
+
+
+class RulebookRef(_Out):
+    version: str
+    sha256: str
+    rules_in_force: int
+
+
+class CaseRef(_Out):
+    id: str
+    title: str
+    file: str
+    sha256: str
+
+
+class Result(_Out):
+    schema_version: str = SCHEMA_VERSION
+    engine_version: str
+    engine: Literal["clingo", "pydatalog"]
+    rulebook: RulebookRef
+    case: CaseRef
+    as_of: str
+    jurisdictions: list[str]
+    readings_pinned: list[str] = Field(default_factory=list)
+    findings: list[Finding]
+    mitigations: list[MitigationResult]
+    remedies: list[Remedy]
+    answer: list[Answer]
+    unknown_facts: list[UnknownFact] = Field(
+        default_factory=list, description="Facts the case leaves unknown that some rule reads.")

@@ -1,0 +1,139 @@
+"""What a rulebook is made of: declared predicates, cited rules and contested points.
+
+These are data, written by legal engineers under ``rules/``; nothing here knows any doctrine.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from dataclasses import dataclass, field
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from .syntax import ParsedRule
+
+__all__ = ["Authority", "ContestedPoint", "PredicateDecl", "Reading", "ReadingRef", "Rule",
+           "RuleDecl", "Rulebook", "RuleFile", "PredicateFile", "ContestedFile", "Grade"]
+
+Grade = Literal["settled", "contested", "analysis"]
+Date = Annotated[_dt.date, Field(strict=False)]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
+class Authority(_Strict):
+    cite: str = Field(min_length=3, description="Statute section, case with court and date, "
+                                                "regulator decision or paper.")
+    grade: Grade = Field(description="settled / contested / analysis.")
+    pinpoint: str | None = Field(default=None, description="Page, paragraph or section.")
+    quote: str | None = Field(default=None, description="Words of the authority relied on.")
+    tag: Literal["V", "P", "U", "A"] | None = Field(
+        default=None, description="Evidence tag from the knowledge base (verified, provisional, "
+                                  "unconfirmed, analysis).")
+
+
+class PredicateDecl(_Strict):
+    name: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    args: list[str] = Field(min_length=1, description="Meaning of each argument, in order.")
+    meaning: str = Field(min_length=3)
+    kind: Literal["base", "derived", "output"] = "derived"
+
+    @property
+    def arity(self) -> int:
+        return len(self.args)
+
+
+class ReadingRef(_Strict):
+    point: str
+    name: str
+
+
+class RuleDecl(_Strict):
+    id: str = Field(pattern=r"^[A-Z][A-Z0-9_]*(\.[A-Za-z0-9_-]+)+$")
+    statement: str = Field(min_length=10, description="The rule in plain language.")
+    rule: str = Field(description="head <= body, in pyDatalog syntax.")
+    authorities: list[Authority] = Field(default_factory=list)
+    valid_from: Date | None = None
+    valid_to: Date | None = None
+    reading: ReadingRef | None = None
+    burden: Literal["claimant", "defendant"] | None = Field(
+        default=None, description="Who must prove the facts this rule needs (overrides the "
+                                  "module default).")
+
+
+class RuleFile(_Strict):
+    module: str = Field(pattern=r"^[A-Z][A-Z0-9_]*(\.[A-Z0-9_]+)*$",
+                        description="Doctrine module id, e.g. US.COPY.REPRO.")
+    title: str
+    jurisdiction: str
+    burden: Literal["claimant", "defendant"] = Field(
+        default="claimant", description="Who bears the burden of the facts these rules need.")
+    rules: list[RuleDecl]
+
+
+class Reading(_Strict):
+    name: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    statement: str
+    authorities: list[Authority] = Field(min_length=1)
+
+
+class ContestedPoint(_Strict):
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    question: str
+    source: str = Field(description="Where the point is recorded, e.g. 'legal-kb §6.2'.")
+    readings: list[Reading] = Field(min_length=2)
+
+
+class PredicateFile(_Strict):
+    predicates: list[PredicateDecl]
+
+
+class ContestedFile(_Strict):
+    points: list[ContestedPoint]
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A checked rule: its declaration, parsed form, module and where it was written."""
+
+    decl: RuleDecl
+    parsed: ParsedRule
+    module: str
+    jurisdiction: str
+    burden: str
+    file: str
+    line: int
+
+    @property
+    def id(self) -> str:
+        return self.decl.id
+
+    def in_force(self, on: _dt.date) -> bool:
+        starts, ends = self.decl.valid_from, self.decl.valid_to
+        return (starts is None or starts <= on) and (ends is None or on <= ends)
+
+
+@dataclass
+class Rulebook:
+    rules: list[Rule]
+    predicates: dict[str, PredicateDecl]
+    points: dict[str, ContestedPoint]
+    version: str
+    sha256: str
+    files: list[str] = field(default_factory=list)
+
+    def rule(self, rule_id: str) -> Rule:
+        for rule in self.rules:
+            if rule.id == rule_id:
+                return rule
+        raise KeyError(rule_id)
+
+    def reading_point(self, name: str) -> str | None:
+        """The point a reading name belongs to (``point:name`` or a unique bare name)."""
+        point, _, bare = name.rpartition(":")
+        matches = [p.id for p in self.points.values()
+                   if (not point or p.id == point) and any(r.name == bare for r in p.readings)]
+        return matches[0] if len(matches) == 1 else None

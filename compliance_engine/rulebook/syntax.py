@@ -1,0 +1,198 @@
+"""The rule language: pyDatalog syntax (``head <= a & b & ~c``) parsed with Python's ``ast``.
+
+The parser never executes rule text.  It builds a small typed representation (atoms, literals,
+comparisons) that the checks, both backends and the proof builder share, so the text a legal
+engineer wrote is the single source of every stage.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from dataclasses import dataclass
+
+__all__ = ["Atom", "Comparison", "Const", "Literal", "ParsedRule", "SyntaxProblem", "Var",
+           "parse_rule", "Term", "BodyItem"]
+
+COMPARISON_OPS = {ast.Lt: "<", ast.LtE: "<=", ast.Gt: ">", ast.GtE: ">=", ast.Eq: "==",
+                  ast.NotEq: "!="}
+
+
+@dataclass(frozen=True)
+class Var:
+    name: str
+
+    def __str__(self) -> str:
+        return self.name
+
+
+@dataclass(frozen=True)
+class Const:
+    value: str | int
+
+    def __str__(self) -> str:
+        return repr(self.value) if isinstance(self.value, str) else str(self.value)
+
+
+Term = Var | Const
+
+
+@dataclass(frozen=True)
+class Atom:
+    pred: str
+    args: tuple[Term, ...]
+
+    @property
+    def variables(self) -> list[str]:
+        return [a.name for a in self.args if isinstance(a, Var)]
+
+    def __str__(self) -> str:
+        return f"{self.pred}({', '.join(map(str, self.args))})"
+
+
+@dataclass(frozen=True)
+class Literal:
+    atom: Atom
+    negated: bool = False
+
+    def __str__(self) -> str:
+        return f"~{self.atom}" if self.negated else str(self.atom)
+
+
+@dataclass(frozen=True)
+class Comparison:
+    op: str
+    left: Term
+    right: Term
+
+    @property
+    def variables(self) -> list[str]:
+        return [t.name for t in (self.left, self.right) if isinstance(t, Var)]
+
+    def __str__(self) -> str:
+        return f"({self.left} {self.op} {self.right})"
+
+
+BodyItem = Literal | Comparison
+
+
+@dataclass(frozen=True)
+class ParsedRule:
+    head: Atom
+    body: tuple[BodyItem, ...]
+
+    @property
+    def body_variables(self) -> list[str]:
+        """Variables of the body in order of first appearance (the rule instance's arguments)."""
+        seen: list[str] = []
+        for item in self.body:
+            names = item.atom.variables if isinstance(item, Literal) else item.variables
+            seen.extend(n for n in names if n not in seen)
+        return seen
+
+    def __str__(self) -> str:
+        return f"{self.head} <= {' & '.join(map(str, self.body))}"
+
+
+class SyntaxProblem(ValueError):
+    """Rule text that is not a well-formed rule; ``column`` is 1-based within the text."""
+
+    def __init__(self, message: str, column: int | None = None) -> None:
+        super().__init__(message)
+        self.column = column
+
+
+def parse_rule(text: str) -> ParsedRule:
+    """Parse one rule; anonymous ``_`` variables become distinct fresh variables."""
+    try:
+        tree = ast.parse(text.strip(), mode="eval")
+    except SyntaxError as exc:
+        word = re.search(r"\b(and|or|not)\b", text)
+        if word:
+            raise SyntaxProblem(f"Python '{word.group(1)}' used: write '&' to join conditions, "
+                                "'~' to negate, one rule per alternative for 'or'",
+                                word.start() + 1) from None
+        raise SyntaxProblem(f"not valid rule syntax: {exc.msg}", exc.offset) from None
+    node = tree.body
+    if isinstance(node, ast.BoolOp) or (isinstance(node, ast.Compare)
+                                        and any(isinstance(v, ast.BoolOp)
+                                                for v in node.comparators)):
+        raise SyntaxProblem("Python 'and'/'or' used: join conditions with '&', write one rule "
+                            "per alternative instead of 'or'", _col(node))
+    if not (isinstance(node, ast.Compare) and len(node.ops) == 1
+            and isinstance(node.ops[0], ast.LtE)):
+        raise SyntaxProblem("a rule must read 'head(...) <= condition & condition ...'",
+                            _col(node))
+    fresh = _Fresh()
+    head = _atom(node.left, fresh, allow_anonymous=False)
+    body = tuple(_body(node.comparators[0], fresh))
+    return ParsedRule(head, body)
+
+
+class _Fresh:
+    def __init__(self) -> None:
+        self.count = 0
+
+    def __call__(self) -> Var:
+        self.count += 1
+        return Var(f"_Anon{self.count}")
+
+
+def _col(node: ast.AST) -> int | None:
+    offset = getattr(node, "col_offset", None)
+    return None if offset is None else offset + 1
+
+
+def _body(node: ast.expr, fresh: _Fresh) -> list[BodyItem]:
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitAnd):
+        return _body(node.left, fresh) + _body(node.right, fresh)
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitOr):
+        raise SyntaxProblem("'|' (or) is not supported in a body: write one rule per "
+                            "alternative", _col(node))
+    if isinstance(node, ast.BoolOp):
+        word = "and" if isinstance(node.op, ast.And) else "or"
+        raise SyntaxProblem(f"Python '{word}' used: write '&' to join conditions"
+                            + ("" if word == "and" else ", one rule per alternative for 'or'"),
+                            _col(node))
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not):
+        raise SyntaxProblem("Python 'not' used: write '~' before the condition", _col(node))
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Invert):
+        return [Literal(_atom(node.operand, fresh, allow_anonymous=True), negated=True)]
+    if isinstance(node, ast.Compare):
+        if len(node.ops) != 1 or type(node.ops[0]) not in COMPARISON_OPS:
+            raise SyntaxProblem("write each comparison in its own parentheses, e.g. "
+                                "(X < Y) & (Y < Z)", _col(node))
+        return [Comparison(COMPARISON_OPS[type(node.ops[0])], _term(node.left, fresh, False),
+                           _term(node.comparators[0], fresh, False))]
+    return [Literal(_atom(node, fresh, allow_anonymous=True))]
+
+
+def _atom(node: ast.expr, fresh: _Fresh, *, allow_anonymous: bool) -> Atom:
+    if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)):
+        raise SyntaxProblem("expected a predicate call such as pred(X, 'value')", _col(node))
+    if node.keywords:
+        raise SyntaxProblem(f"{node.func.id}: keyword arguments are not allowed", _col(node))
+    if not node.args:
+        raise SyntaxProblem(f"{node.func.id}: a predicate needs at least one argument",
+                            _col(node))
+    return Atom(node.func.id, tuple(_term(a, fresh, allow_anonymous) for a in node.args))
+
+
+def _term(node: ast.expr, fresh: _Fresh, allow_anonymous: bool) -> Term:
+    if isinstance(node, ast.Name):
+        name = node.id
+        if name == "_":
+            if not allow_anonymous:
+                raise SyntaxProblem("'_' cannot be used here", _col(node))
+            return fresh()
+        if name[0].isupper() or name[0] == "_":
+            return Var(name)
+        raise SyntaxProblem(f"{name!r}: constants must be quoted ('{name}'); variables start "
+                            "with a capital letter", _col(node))
+    if isinstance(node, ast.Constant) and type(node.value) in (str, int):
+        return Const(node.value)
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub) \
+            and isinstance(node.operand, ast.Constant) and type(node.operand.value) is int:
+        return Const(-node.operand.value)
+    raise SyntaxProblem("an argument must be a Variable, a 'quoted constant' or a whole number",
+                        _col(node))

@@ -1,0 +1,117 @@
+"""Production backend: the program compiled to ASP and solved by clingo.
+
+Unknown facts and contested readings are choice groups ``1 { choice(G, 0..n-1) } 1``; the
+consequences true in some world and in every world are clingo's brave and cautious consequences,
+computed exactly on one grounding, with assumptions on ``choice/2`` for what-if questions.
+One ``clingo.Control`` per case: nothing survives between cases.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+import clingo
+
+from ..case.encode import ChoiceGroup, Fact
+from ..errors import EvaluationError
+from ..rulebook.syntax import Atom, Comparison, Const, Literal, Term, Var
+from .program import Consequences, Program
+
+__all__ = ["ClingoBackend", "to_asp"]
+
+_OPS = {"==": "=", "!=": "!=", "<": "<", "<=": "<=", ">": ">", ">=": ">="}
+
+
+def _term(term: Term) -> str:
+    if isinstance(term, Var):
+        return term.name
+    return _const(term.value)
+
+
+def _const(value: str | int) -> str:
+    if isinstance(value, int):
+        return str(value)
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _atom(atom: Atom) -> str:
+    return f"{atom.pred}({','.join(_term(a) for a in atom.args)})"
+
+
+def _fact(fact: Fact) -> str:
+    return f"{fact.pred}({','.join(_const(a) for a in fact.args)})"
+
+
+def to_asp(program: Program) -> str:
+    """ASP text of the instrumented rules (facts and choices are added per case)."""
+    lines = []
+    for compiled in program.rules:
+        body = []
+        for item in compiled.body:
+            if isinstance(item, Literal):
+                body.append(("not " if item.negated else "") + _atom(item.atom))
+            else:
+                assert isinstance(item, Comparison)
+                body.append(f"{_term(item.left)}{_OPS[item.op]}{_term(item.right)}")
+        fired = _atom(compiled.fired_atom())
+        lines.append(f"% {compiled.rule.id}")
+        lines.append(f"{fired} :- {', '.join(body)}.")
+        lines.append(f"{_atom(compiled.rule.parsed.head)} :- {fired}.")
+        lines.append(f"#show {compiled.fired}/{compiled.fired_arity}.")
+    heads = sorted({(c.rule.parsed.head.pred, len(c.rule.parsed.head.args)) for c in program.rules})
+    lines.extend(f"#show {name}/{arity}." for name, arity in heads)
+    return "\n".join(lines) + "\n"
+
+
+class ClingoBackend:
+    name = "clingo"
+
+    def prepare(self, program: Program, facts: Iterable[Fact],
+                groups: Sequence[ChoiceGroup]) -> _ClingoSolver:
+        return _ClingoSolver(program, facts, groups)
+
+
+class _ClingoSolver:
+    def __init__(self, program: Program, facts: Iterable[Fact],
+                 groups: Sequence[ChoiceGroup]) -> None:
+        parts = [to_asp(program)]
+        parts.extend(f"{_fact(f)}." for f in facts)
+        for g, group in enumerate(groups):
+            parts.append(f"1 {{ choice({g},0..{len(group.alternatives) - 1}) }} 1.")
+            for i, alternative in enumerate(group.alternatives):
+                parts.extend(f"{_fact(f)} :- choice({g},{i})." for f in alternative)
+        self._choices = bool(groups)
+        self._program = program
+        self._control = clingo.Control(["--warn=none"])
+        try:
+            self._control.add("base", [], "\n".join(parts))
+            self._control.ground([("base", [])])
+        except RuntimeError as exc:  # pragma: no cover - the front end rejects bad programs
+            raise EvaluationError.single("CE301", f"clingo rejected the program: {exc}") from exc
+        self._cache: dict[tuple[tuple[int, int], ...], Consequences] = {}
+
+    def consequences(self, assumptions: Sequence[tuple[int, int]] = ()) -> Consequences:
+        key = tuple(sorted(assumptions))
+        if key not in self._cache:
+            literals = [(clingo.Function("choice", [clingo.Number(g), clingo.Number(i)]), True)
+                        for g, i in key]
+            if not self._choices:
+                model = self._solve("auto", literals)
+                self._cache[key] = Consequences(model, model)
+            else:
+                self._cache[key] = Consequences(self._solve("brave", literals),
+                                                self._solve("cautious", literals))
+        return self._cache[key]
+
+    def _solve(self, mode: str, assumptions: list[tuple[clingo.Symbol, bool]]) -> frozenset[Fact]:
+        config = self._control.configuration.solve
+        config.enum_mode = mode  # type: ignore[union-attr]
+        config.models = 0 if mode != "auto" else 1  # type: ignore[union-attr]
+        last: list[clingo.Symbol] | None = None
+        with self._control.solve(yield_=True, assumptions=assumptions) as handle:  # type: ignore[union-attr]
+            for model in handle:
+                last = model.symbols(shown=True)
+        if last is None:
+            return frozenset()
+        return frozenset(Fact(s.name, tuple(a.string if a.type == clingo.SymbolType.String
+                                            else a.number for a in s.arguments)) for s in last)

@@ -1,0 +1,100 @@
+"""The program both backends solve: rules in force, instrumented with rule-instance atoms.
+
+Each rule ``R`` becomes two rules::
+
+    fired_rN(V1, ..., Vk) <= body          (one atom per rule instance that fires)
+    head                  <= fired_rN(V1, ..., Vk)
+
+so a model lists every rule instance used, and proofs are rebuilt from those atoms without
+re-running anything (``compliance_engine.proof``).  Both backends load this same program, so
+their answers and their proofs can be compared atom for atom.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+from ..case.encode import ChoiceGroup, Fact
+from ..rulebook.model import Rule, Rulebook
+from ..rulebook.syntax import Atom, Comparison, Const, Literal, Var
+
+__all__ = ["Backend", "CompiledRule", "Consequences", "Program", "Solver", "compile_program",
+           "ground_atom"]
+
+
+@dataclass(frozen=True)
+class CompiledRule:
+    rule: Rule
+    fired: str                      # name of the rule-instance predicate
+    variables: tuple[str, ...]      # its arguments, in order
+    body: tuple[Literal | Comparison, ...]   # body as solved (reading literal first)
+
+    @property
+    def fired_arity(self) -> int:
+        return max(1, len(self.variables))
+
+    def fired_atom(self) -> Atom:
+        args = tuple(Var(v) for v in self.variables) or (Const(1),)
+        return Atom(self.fired, args)
+
+    def binding(self, fired: Fact) -> dict[str, str | int]:
+        return dict(zip(self.variables, fired.args)) if self.variables else {}
+
+    def head_of(self, fired: Fact) -> Fact:
+        return ground_atom(self.rule.parsed.head, self.binding(fired))
+
+
+@dataclass(frozen=True)
+class Program:
+    rules: tuple[CompiledRule, ...]
+    by_fired: Mapping[str, CompiledRule]
+    predicates: Mapping[str, int]   # every predicate name → arity (base, derived, fired)
+    as_of: _dt.date
+
+
+def ground_atom(atom: Atom, binding: Mapping[str, str | int]) -> Fact:
+    return Fact(atom.pred, tuple(binding[a.name] if isinstance(a, Var) else a.value
+                                 for a in atom.args))
+
+
+def compile_program(rulebook: Rulebook, as_of: _dt.date) -> Program:
+    """The rules in force on ``as_of``, instrumented, with every predicate's arity."""
+    compiled = []
+    for index, rule in enumerate(r for r in rulebook.rules if r.in_force(as_of)):
+        body: tuple[Literal | Comparison, ...] = rule.parsed.body
+        if rule.decl.reading is not None:
+            ref = rule.decl.reading
+            body = (Literal(Atom("reading", (Const(ref.point), Const(ref.name)))),) + body
+        variables = tuple(rule.parsed.body_variables)
+        compiled.append(CompiledRule(rule, f"fired_r{index}", variables, body))
+    predicates = {name: decl.arity for name, decl in rulebook.predicates.items()}
+    predicates.update({c.fired: c.fired_arity for c in compiled})
+    return Program(tuple(compiled), {c.fired: c for c in compiled}, predicates, as_of)
+
+
+@dataclass(frozen=True)
+class Consequences:
+    """Fired rule instances and derived atoms true in some world (brave) and in every world
+    (cautious).  Case facts are not included: they are known, or listed by their choice group."""
+
+    brave: frozenset[Fact]
+    cautious: frozenset[Fact]
+
+
+Assumption = tuple[int, int]   # (choice group index, alternative index)
+
+
+class Solver(Protocol):
+    """One case, prepared: answers consequence queries under assumptions on choice groups."""
+
+    def consequences(self, assumptions: Sequence[Assumption] = ()) -> Consequences: ...
+
+
+class Backend(Protocol):
+    name: str
+
+    def prepare(self, program: Program, facts: Iterable[Fact],
+                groups: Sequence[ChoiceGroup]) -> Solver: ...

@@ -1,0 +1,114 @@
+"""Reference backend: the same rule text loaded into pyDatalog.
+
+pyDatalog has no choice rules, so every world (one alternative per choice group) is solved on
+its own and the consequences are the union (brave) and intersection (cautious) over the worlds
+that satisfy the assumptions: the same definition clingo implements, computed the slow way.
+Isolation follows the measured rules of use: one fresh ``Logic()`` per case, never
+``Logic(base)`` copies; every predicate declared up front so that ``~p`` works when ``p`` is
+empty; world facts asserted and retracted inside that case's own knowledge base only.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterable, Sequence
+
+from ..case.encode import ChoiceGroup, Fact
+from ..errors import EvaluationError
+from ..rulebook.syntax import Atom, Comparison, Literal, Term, Var
+from .program import Consequences, Program
+
+__all__ = ["PyDatalogBackend", "to_pydatalog", "MAX_WORLDS"]
+
+MAX_WORLDS = 512
+
+
+def _term(term: Term) -> str:
+    return term.name if isinstance(term, Var) else repr(term.value)
+
+
+def _atom(atom: Atom) -> str:
+    return f"{atom.pred}({', '.join(_term(a) for a in atom.args)})"
+
+
+def to_pydatalog(program: Program) -> str:
+    """pyDatalog text of the instrumented rules."""
+    lines = []
+    for compiled in program.rules:
+        body = []
+        for item in compiled.body:
+            if isinstance(item, Literal):
+                body.append(("~" if item.negated else "") + _atom(item.atom))
+            else:
+                assert isinstance(item, Comparison)
+                body.append(f"({_term(item.left)} {item.op} {_term(item.right)})")
+        fired = _atom(compiled.fired_atom())
+        lines.append(f"{fired} <= {' & '.join(body)}")
+        lines.append(f"{_atom(compiled.rule.parsed.head)} <= {fired}")
+    return "\n".join(lines) + "\n"
+
+
+class PyDatalogBackend:
+    name = "pydatalog"
+
+    def prepare(self, program: Program, facts: Iterable[Fact],
+                groups: Sequence[ChoiceGroup]) -> _PyDatalogSolver:
+        return _PyDatalogSolver(program, facts, groups)
+
+
+class _PyDatalogSolver:
+    def __init__(self, program: Program, facts: Iterable[Fact],
+                 groups: Sequence[ChoiceGroup]) -> None:
+        size = 1
+        for group in groups:
+            size *= len(group.alternatives)
+        if size > MAX_WORLDS:
+            raise EvaluationError.single(
+                "CE302", f"the reference backend enumerates every combination of unknown facts "
+                         f"and readings; this case has {size} (limit {MAX_WORLDS})",
+                expected="--engine clingo, --reading to pin contested points, or fewer unknowns")
+        from pyDatalog import Logic, pyDatalog, pyEngine  # heavy: imported on use
+
+        self._pyDatalog = pyDatalog
+        self._program = program
+        self._groups = groups
+        Logic()  # a fresh knowledge base for this case, in this thread
+        for name, arity in program.predicates.items():
+            pyEngine.insert(pyEngine.Pred(name, arity))
+        pyEngine.insert(pyEngine.Pred("reading", 2))
+        if program.rules:
+            pyDatalog.load(to_pydatalog(program))
+        self._known = frozenset(facts)
+        for fact in self._known:
+            pyDatalog.assert_fact(fact.pred, *fact.args)
+        self._worlds: dict[tuple[int, ...], frozenset[Fact]] = {}
+
+    def _world(self, choice: tuple[int, ...]) -> frozenset[Fact]:
+        if choice not in self._worlds:
+            asserted = sorted({f for g, i in enumerate(choice)
+                               for f in self._groups[g].alternatives[i]} - self._known)
+            for fact in asserted:
+                self._pyDatalog.assert_fact(fact.pred, *fact.args)
+            try:
+                found: set[Fact] = set()
+                for compiled in self._program.rules:
+                    names = ", ".join(f"V{i}" for i in range(compiled.fired_arity))
+                    answer = self._pyDatalog.ask(f"{compiled.fired}({names})")
+                    for row in answer.answers if answer else ():
+                        fired = Fact(compiled.fired, tuple(row))
+                        found.add(fired)
+                        found.add(compiled.head_of(fired))
+            finally:
+                for fact in asserted:
+                    self._pyDatalog.retract_fact(fact.pred, *fact.args)
+            self._worlds[choice] = frozenset(found)
+        return self._worlds[choice]
+
+    def consequences(self, assumptions: Sequence[tuple[int, int]] = ()) -> Consequences:
+        fixed = dict(assumptions)
+        ranges = [[fixed[g]] if g in fixed else range(len(group.alternatives))
+                  for g, group in enumerate(self._groups)]
+        worlds = [self._world(choice) for choice in itertools.product(*ranges)]
+        brave = frozenset().union(*worlds)
+        cautious = frozenset.intersection(*worlds) if worlds else frozenset()
+        return Consequences(brave, cautious)
