@@ -190,7 +190,7 @@ class _Assembler:
             out.append(ReadingOutcome(
                 point=point.id, question=point.question, reading=name,
                 statement=reading.statement,
-                status=words.get(truth, "uncertain" if truth == "open" else truth),
+                status=words.get(truth, "needs_facts"),
                 authorities=[_authority(a) for a in reading.authorities]))
         return out
 

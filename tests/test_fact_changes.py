@@ -1,0 +1,151 @@
+"""Changing one fact changes the right outcome: the determination comes from rules over facts."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from compliance_engine.assess import Engine
+from compliance_engine.case.load import LoadedCase, load_case
+from compliance_engine.case.model import Case
+from compliance_engine.result import Result
+
+ROOT = Path(__file__).resolve().parents[1] / "case_studies"
+LIBGEN = "US.COPY.REPRO/acq_libgen/class_works"
+
+
+@pytest.fixture(scope="module")
+def engine() -> Engine:
+    return Engine()
+
+
+def variant(name: str, change: Callable[[dict[str, Any]], None]) -> LoadedCase:
+    loaded = load_case(ROOT / name / "case.yaml")
+    data = loaded.case.model_dump(mode="json", exclude_none=True)
+    change(data)
+    return dataclasses.replace(loaded, case=Case.model_validate(data))
+
+
+def by_id(items: list[dict[str, Any]], key: str) -> dict[str, Any]:
+    return next(i for i in items if i["id"] == key)
+
+
+def effects(result: Result, mitigation: str, finding: str) -> dict[str, str]:
+    return {e.effect: e.status for m in result.mitigations if m.id == mitigation
+            for e in m.effects if e.finding == finding}
+
+
+def test_release_period_ending_before_the_act_does_not_cure(engine: Engine) -> None:
+    def change(d: dict[str, Any]) -> None:
+        by_id(d["mitigations"], "settlement")["period_end"] = "2021-01-01"
+    result = engine.assess(variant("bartz", change)).result
+    assert effects(result, "settlement", LIBGEN) == {"none": "established"}
+    baseline = engine.assess(load_case(ROOT / "bartz" / "case.yaml")).result
+    assert effects(baseline, "settlement", LIBGEN) == {"cure": "established"}
+
+
+def test_release_by_someone_else_does_not_cure(engine: Engine) -> None:
+    def change(d: dict[str, Any]) -> None:
+        by_id(d["mitigations"], "settlement")["grantors"] = ["books3_owners"]
+    result = engine.assess(variant("bartz", change)).result
+    assert "cure" not in effects(result, "settlement", LIBGEN)
+
+
+@pytest.mark.parametrize(("date", "required", "expected"), [
+    ("2025-12-15", False, {"future": "established", "aggravate": "established"}),
+    ("2024-01-01", False, {"future": "established"}),
+    ("2025-12-15", True, {"future": "established"}),
+])
+def test_deletion_after_notice_aggravates(engine: Engine, date: str, required: bool,
+                                          expected: dict[str, str]) -> None:
+    def change(d: dict[str, Any]) -> None:
+        deletion = by_id(d["mitigations"], "destroy_pirated")
+        deletion["date"] = date
+        if not required:
+            deletion.pop("required_by")
+    result = engine.assess(variant("bartz", change)).result
+    assert effects(result, "destroy_pirated", LIBGEN) == expected
+
+
+def test_deletion_on_an_unknown_date_needs_facts(engine: Engine) -> None:
+    def change(d: dict[str, Any]) -> None:
+        deletion = by_id(d["mitigations"], "destroy_pirated")
+        deletion.pop("required_by")
+        deletion.pop("date")
+    result = engine.assess(variant("bartz", change)).result
+    got = effects(result, "destroy_pirated", LIBGEN)
+    assert got["aggravate"] == "needs_facts"
+    effect = next(e for m in result.mitigations if m.id == "destroy_pirated"
+                  for e in m.effects if e.finding == LIBGEN and e.effect == "aggravate")
+    assert [m.fact.split(":")[0] for m in effect.missing_facts] == ["mitigations[3].date"]
+
+
+def _licence(grantors: list[str], owners: list[str]) -> Callable[[dict[str, Any]], None]:
+    def change(d: dict[str, Any]) -> None:
+        licence = by_id(d["mitigations"], "later_purchase")
+        licence["grantors"] = grantors
+        licence["releases_past_use"] = True
+        by_id(d["works"], "class_works")["owners"] = owners
+    return change
+
+
+def test_licence_from_the_sole_owner_releasing_past_use_cures(engine: Engine) -> None:
+    result = engine.assess(variant("bartz", _licence(["authors_class"], ["authors_class"]))).result
+    # the retained library is also licensed from then on
+    assert effects(result, "later_purchase", LIBGEN) == {"cure": "established",
+                                                          "future": "established"}
+
+
+def test_the_same_licence_from_one_of_two_co_owners_is_only_a_remedy(engine: Engine) -> None:
+    result = engine.assess(variant(
+        "bartz", _licence(["authors_class"], ["authors_class", "print_owners"]))).result
+    assert effects(result, "later_purchase", LIBGEN) == {"remedy": "established"}
+
+
+def test_licence_without_express_release_of_past_use_is_a_remedy(engine: Engine) -> None:
+    def change(d: dict[str, Any]) -> None:
+        _licence(["authors_class"], ["authors_class"])(d)
+        by_id(d["mitigations"], "later_purchase")["releases_past_use"] = False
+    result = engine.assess(variant("bartz", change)).result
+    assert effects(result, "later_purchase", LIBGEN) == {"remedy": "established",
+                                                          "future": "established"}
+
+
+@pytest.mark.parametrize(("memorisation", "status"), [
+    (True, "uncertain"), (False, "not_established"), (None, "uncertain")])
+def test_model_as_copy_turns_on_memorisation_evidence(engine: Engine, memorisation: bool | None,
+                                                      status: str) -> None:
+    def change(d: dict[str, Any]) -> None:
+        if memorisation is None:
+            d["models"][0].pop("memorisation", None)
+        else:
+            d["models"][0]["memorisation"] = memorisation
+    result = engine.assess(variant("concord", change)).result
+    finding = next(f for f in result.findings if f.act == "claude_weights")
+    assert finding.status == status
+    if memorisation is True:
+        assert {r.reading: r.status for r in finding.readings} == {
+            "memorised_weights_are_copies": "established", "weights_are_not_copies":
+            "not_established"}
+
+
+def test_output_filter_limits_outputs_only(engine: Engine) -> None:
+    result = engine.assess(load_case(ROOT / "concord" / "case.yaml")).result
+    guard = {e.finding: e.effect for m in result.mitigations if m.id == "guardrails"
+             for e in m.effects}
+    assert guard["US.COPY.REPRO/lyric_outputs/lyrics"] == "future"
+    assert guard["US.COPY.REPRO/claude_weights/lyrics"] == "none"
+
+
+def test_training_with_dilution_evidence_is_contested(engine: Engine) -> None:
+    def change(d: dict[str, Any]) -> None:
+        by_id(d["acts"], "train_llama")["market_dilution_evidence"] = True
+    result = engine.assess(variant("kadrey", change)).result
+    training = next(f for f in result.findings if f.act == "train_llama")
+    assert training.status == "uncertain"
+    assert {r.reading: r.status for r in training.readings} == {
+        "cognisable": "established", "not_cognisable": "not_established"}
