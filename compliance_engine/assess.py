@@ -87,12 +87,13 @@ class Engine:
         lineage = build_lineage(case, file, loaded.locate)
         facts: dict[Fact, Origin] = {**encoded.facts, **lineage.facts}
         known = sorted(facts)
-        groups, _ = relevant_groups(program, known,
-                                    encoded.groups + self._reading_groups(program, readings))
-        backend = _backend(engine)
-        solver = backend.prepare(program, known, groups)
-        worlds = Worlds(solver, groups)
-        proofs = ProofBuilder(program, self.rulebook, worlds, facts, groups)
+        groups = encoded.groups + self._reading_groups(program, readings)
+        if engine != "clingo" and groups:
+            groups = relevant_groups(program, known, groups)
+        solver = _backend(engine).prepare(program, known, groups)
+        worlds = Worlds(solver, groups, program)
+        groups = [groups[g] for g in worlds.relevant]
+        proofs = ProofBuilder(program, self.rulebook, worlds, facts, groups, encoded.negatives)
         result = _Assembler(self, case, loaded, program, worlds, proofs, encoded, engine,
                             readings).result()
         return Assessment(result, self.rulebook, worlds, groups)
@@ -166,6 +167,7 @@ class _Assembler:
         self.worlds, self.proofs, self.encoded = worlds, proofs, encoded
         self.backend, self.pinned = backend, pinned
         self.brave = worlds.base.brave
+        self._converted: dict[int, tuple[ProofNode, Explanation]] = {}
 
     # -- helpers -------------------------------------------------------------------------------
     def atoms(self, pred: str) -> list[Fact]:
@@ -213,7 +215,7 @@ class _Assembler:
         return "claimant" if "claimant" in burdens or not burdens else "defendant"
 
     def explain(self, atom: Fact) -> Explanation:
-        return _explanation(self.proofs.prove(atom))
+        return _explanation(self.proofs.explain(atom), self._converted)
 
     # -- sections ------------------------------------------------------------------------------
     def result(self) -> Result:
@@ -231,7 +233,7 @@ class _Assembler:
                     defences.append(Defence(
                         defence=str(d.args[0]), status=d_status, readings=d_readings,
                         missing_facts=d_missing,
-                        explanation=self.explain(applies if applies in self.brave else d)))
+                        explanation=self.explain(applies)))
             place = acts[act].place if act in acts else None
             findings.append(Finding(
                 id=_finding_id(atom.args), doctrine=doctrine, act=act,
@@ -239,7 +241,7 @@ class _Assembler:
                 jurisdiction=place or "unknown", subject=cohort, status=status,
                 defences=defences, readings=readings, missing_facts=missing,
                 flips=[m.fact for m in missing],
-                explanation=self.explain(target if target in self.brave else atom)))
+                explanation=self.explain(target)))
         mitigations = self.mitigations(findings)
         return Result(
             engine_version=engine_version(), engine=self.backend,
@@ -254,7 +256,8 @@ class _Assembler:
             answer=self.answers(findings, mitigations),
             unknown_facts=[UnknownFact(fact=g.question, source=_source(g.origin),
                                        values=list(g.labels))
-                           for g in self.worlds.groups if g.kind == "fact"])
+                           for g in (self.worlds.groups[i] for i in self.worlds.relevant)
+                           if g.kind == "fact"])
 
     def mitigations(self, findings: list[Finding]) -> list[MitigationResult]:
         out = []
@@ -289,7 +292,7 @@ class _Assembler:
 
     def remedies(self) -> list[Remedy]:
         out = []
-        for atom in self.atoms("remedy_considered"):
+        for atom in sorted(self.atoms("remedy_considered"), key=lambda a: (a.args[1:], a.args[0])):
             available = Fact("remedy_available", atom.args)
             truth = self.worlds.truth(available)
             reaches = Fact("remedy_reaches_model", atom.args)
@@ -297,7 +300,7 @@ class _Assembler:
                 finding=_finding_id(atom.args[1:]), remedy=str(atom.args[0]),
                 status={"true": "available", "false": "unavailable"}.get(truth, "uncertain"),
                 reaches_model=self.worlds.truth(reaches) == "true",
-                explanation=self.explain(available if available in self.brave else atom)))
+                explanation=self.explain(available)))
         return out
 
     def answers(self, findings: list[Finding],
@@ -311,30 +314,36 @@ class _Assembler:
                      if e.effect == "cure" and e.status == "established"}
             maybe = {e.finding for e in mitigation.effects if e.effect == "cure"} - cured
             cured &= set(liable)
+            count = _count(len(liable), "liability", "liabilities")
             if not liable:
-                answer, text = "no", "There is no liability it is offered against that could be " \
-                                     "cured: every finding it addresses is not established."
+                answer, text = "no", ("there is no liability it is offered against: every "
+                                      "finding it addresses is not established.")
             elif cured == set(liable):
-                answer = "yes"
-                text = f"It cures every liability it is offered against ({len(liable)})."
+                answer, text = "yes", f"it cures every liability it is offered against ({count})."
             elif cured:
                 answer = "partly"
                 rest = [f for f in liable if f not in cured]
-                text = (f"It cures {len(cured)} of {len(liable)} liabilities it is offered "
-                        f"against; not cured: {', '.join(rest)}.")
+                text = (f"it cures {len(cured)} of the {count} it is offered against; "
+                        f"not cured: {', '.join(rest)}.")
             elif maybe & set(liable):
                 answer = "uncertain"
-                text = ("Whether it cures turns on contested law or unknown facts for: "
+                text = ("whether it cures turns on contested law or unknown facts for "
                         f"{', '.join(sorted(maybe & set(liable)))}.")
             else:
                 answer = "no"
                 other = sorted({e.effect for e in mitigation.effects if e.finding in liable})
-                text = (f"It cures none of the {len(liable)} liabilities it is offered against; "
-                        f"its effects on them are: {', '.join(other)}.")
+                text = (f"it cures none of the {count} it is offered against; its effects on "
+                        f"them: {', '.join(other)}." if len(liable) > 1 else
+                        f"it does not cure the liability it is offered against ({liable[0]}); "
+                        f"its effect on it: {', '.join(other)}.")
+            kind = mitigation.kind.replace("_", " ").capitalize()
             out.append(Answer(mitigation=mitigation.id, answer=answer,
-                              summary=f"{mitigation.kind.replace('_', ' ').capitalize()} "
-                                      f"{mitigation.id}: {text}"))
+                              summary=f"{kind} ({mitigation.id}): {text}"))
         return out
+
+
+def _count(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"
 
 
 def _finding_id(args: Sequence[object]) -> str:
@@ -351,9 +360,18 @@ def _source(origin: Origin | None) -> SourceRef | None:
     return SourceRef(file=origin.file, line=origin.line, column=origin.column, path=origin.path)
 
 
-def _explanation(node: ProofNode) -> Explanation:
-    return Explanation(conclusion=node.conclusion, kind=node.kind, holds=node.holds,
-                       rule=node.rule, statement=node.statement,
-                       authorities=[_authority(a) for a in node.authorities],
-                       source=_source(node.origin),
-                       children=[_explanation(c) for c in node.children])
+def _explanation(node: ProofNode,
+                 done: dict[int, tuple[ProofNode, Explanation]]) -> Explanation:
+    """The contract form of a proof node.  Proofs share sub-trees, so each node is converted once
+    and built without re-validation (every field comes from checked rules and facts)."""
+    key = id(node)  # the node is kept alive in ``done`` so its id cannot be reused
+    if key not in done:
+        done[key] = node, Explanation.model_construct(
+            conclusion=node.conclusion, kind=node.kind, holds=node.holds, rule=node.rule,
+            statement=node.statement,
+            authorities=[AuthorityRef.model_construct(cite=a.cite, grade=a.grade,
+                                                      pinpoint=a.pinpoint, quote=a.quote)
+                         for a in node.authorities],
+            source=_source(node.origin),
+            children=[_explanation(c, done) for c in node.children])
+    return done[key][1]

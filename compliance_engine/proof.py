@@ -16,7 +16,7 @@ from typing import Literal
 
 from .case.encode import ChoiceGroup, Fact, Origin, render_date
 from .rulebook.model import Authority, Rulebook
-from .rulebook.syntax import Comparison, Const, Literal as Lit, Var
+from .rulebook.syntax import Atom, Comparison, Const, Literal as Lit, Var
 from .solver.program import CompiledRule, Program, ground_atom
 from .worlds import Worlds
 
@@ -43,6 +43,25 @@ class ProofNode:
         return found
 
 
+def _unify(pattern: Sequence[Var | Const], values: Sequence[str | int],
+           binding: Mapping[str, str | int] | None = None) -> dict[str, str | int] | None:
+    out = dict(binding or {})
+    for term, value in zip(pattern, values):
+        if isinstance(term, Const):
+            if term.value != value:
+                return None
+        elif out.setdefault(term.name, value) != value:
+            return None
+    return out
+
+
+def _compare(op: str, left: str | int, right: str | int) -> bool:
+    if type(left) is not type(right):
+        return op == "!="
+    return {"<": left < right, "<=": left <= right, ">": left > right,  # type: ignore[operator]
+            ">=": left >= right, "==": left == right, "!=": left != right}[op]  # type: ignore[operator]
+
+
 def show(fact: Fact) -> str:
     args = ", ".join(render_date(a) if isinstance(a, int) and a > 10000000 else str(a)
                      for a in fact.args)
@@ -51,11 +70,16 @@ def show(fact: Fact) -> str:
 
 class ProofBuilder:
     def __init__(self, program: Program, rulebook: Rulebook, worlds: Worlds,
-                 facts: Mapping[Fact, Origin], groups: Sequence[ChoiceGroup]) -> None:
+                 facts: Mapping[Fact, Origin], groups: Sequence[ChoiceGroup],
+                 negatives: Mapping[Fact, Origin]) -> None:
         self.program = program
         self.rulebook = rulebook
         self.worlds = worlds
         self.facts = facts
+        self.negatives = negatives
+        self.values: dict[tuple[str, tuple[object, ...]], list[Fact]] = {}
+        for fact in facts:
+            self.values.setdefault((fact.pred, fact.args[:-1]), []).append(fact)
         self.assumed: dict[Fact, tuple[ChoiceGroup, str]] = {}
         for group in groups:
             for label, alternative in zip(group.labels, group.alternatives):
@@ -68,9 +92,112 @@ class ProofBuilder:
             if compiled is not None:
                 self.instances.setdefault(compiled.head_of(fired), []).append((compiled, fired))
         self._memo: dict[Fact, ProofNode] = {}
+        self.by_head: dict[str, list[CompiledRule]] = {}
+        for compiled in program.rules:
+            self.by_head.setdefault(compiled.rule.parsed.head.pred, []).append(compiled)
+        possible = set(facts) | set(self.assumed) | set(worlds.base.brave)
+        self.possible: dict[str, list[Fact]] = {}
+        for atom in sorted(possible):
+            self.possible.setdefault(atom.pred, []).append(atom)
+        self.certain = set(facts) | set(worlds.base.cautious)
 
     def prove(self, atom: Fact) -> ProofNode:
         return self._prove(atom, ())
+
+    def explain(self, atom: Fact) -> ProofNode:
+        """A proof if the atom holds in some world, otherwise why it holds in none."""
+        if atom in self.worlds.base.brave or atom in self.facts:
+            return self.prove(atom)
+        return self.why_not(atom)
+
+    def why_not(self, atom: Fact, depth: int = 3) -> ProofNode:
+        """Why no rule concludes the atom: for each rule whose conclusion matches it, the first
+        condition that fails (with, for a condition blocked by a negation, the proof of what
+        blocks it, and for a missing derived condition, why that fails in turn)."""
+        node = ProofNode(f"not {show(atom)}", "rule", "yes",
+                         statement="No rule in force concludes this from the facts.")
+        for compiled in self.by_head.get(atom.pred, []):
+            binding = _unify(compiled.rule.parsed.head.args, atom.args)
+            if binding is None:
+                continue
+            rule = compiled.rule
+            failed, held = self._first_failure(compiled, binding)
+            child = ProofNode("this rule does not apply", "rule", "yes", rule=rule.id,
+                              statement=rule.decl.statement,
+                              authorities=list(rule.decl.authorities))
+            child.children.extend(held)
+            if failed is not None:
+                child.children.append(self._failure(failed, depth))
+            node.children.append(child)
+        return node
+
+    def _first_failure(self, compiled: CompiledRule, binding: dict[str, str | int]
+                       ) -> tuple[tuple[Lit | Comparison, dict[str, str | int]] | None,
+                                  list[ProofNode]]:
+        """Evaluate the body left to right over every binding the facts allow; report the
+        conditions of the binding that got furthest, and the condition where it stopped."""
+        frontier = [binding]
+        for index, item in enumerate(compiled.body):
+            extended = [b2 for b in frontier for b2 in self._extend(item, b)]
+            if not extended:
+                best = frontier[0]
+                held = [self._condition(i, best, ()) for i in compiled.body[:index]
+                        if not (isinstance(i, Lit) and i.atom.pred == "reading"
+                                and not self._pinned(ground_atom(i.atom, best)))]
+                return (item, best), held
+            frontier = extended
+        return None, []
+
+    def _extend(self, item: Lit | Comparison,
+                binding: dict[str, str | int]) -> list[dict[str, str | int]]:
+        if isinstance(item, Comparison):
+            def value(t: Var | Const) -> str | int | None:
+                return binding.get(t.name) if isinstance(t, Var) else t.value
+            left, right = value(item.left), value(item.right)
+            if item.op == "==" and isinstance(item.left, Var) and left is None:
+                return [{**binding, item.left.name: right}] if right is not None else []
+            return [binding] if left is not None and right is not None \
+                and _compare(item.op, left, right) else []
+        if item.negated:
+            return [] if ground_atom(item.atom, binding) in self.certain else [binding]
+        out = []
+        for candidate in self.possible.get(item.atom.pred, []):
+            extended = _unify(item.atom.args, candidate.args, binding)
+            if extended is not None:
+                out.append(extended)
+        return out
+
+    def _failure(self, failed: tuple[Lit | Comparison, dict[str, str | int]],
+                 depth: int) -> ProofNode:
+        item, binding = failed
+        if isinstance(item, Comparison):
+            return ProofNode(f"fails: {item}", "condition", "yes")
+        bound = Atom(item.atom.pred, tuple(Const(binding[a.name]) if isinstance(a, Var)
+                                           and a.name in binding else a
+                                           for a in item.atom.args))
+        if item.negated:
+            blocker = ground_atom(item.atom, binding)
+            node = ProofNode(f"fails: {show(blocker)} holds", "condition", "yes")
+            node.children.append(self.prove(blocker))
+            return node
+        if any(isinstance(a, Var) for a in bound.args):
+            text = f"fails: no {bound} in the case or derivable from it"
+            return ProofNode(text, "condition", "yes")
+        ground = ground_atom(bound, binding)
+        origin = self.negatives.get(ground)
+        if origin is not None:
+            return ProofNode(f"fails: {show(ground)} is stated false", "fact", origin=origin)
+        decl = self.rulebook.predicates.get(ground.pred)
+        if decl is not None and decl.kind == "base" or depth <= 0:
+            stated = sorted(self.values.get((ground.pred, ground.args[:-1]), []))
+            text = f"fails: {show(ground)} is not in the case"
+            origin = self.facts[stated[0]] if stated else None
+            if stated:
+                text = f"fails: {show(ground)}; the case states {', '.join(map(show, stated))}"
+            return ProofNode(text, "fact", origin=origin)
+        node = ProofNode(f"fails: {show(ground)}", "condition", "yes")
+        node.children.append(self.why_not(ground, depth - 1))
+        return node
 
     def _prove(self, atom: Fact, stack: tuple[Fact, ...]) -> ProofNode:
         if atom in self._memo:
@@ -134,7 +261,15 @@ class ProofBuilder:
         if not item.negated:
             return self._prove(ground, stack)
         possibly = ground in self.worlds.base.brave or ground in self.assumed
-        text = f"absent: {show(ground)}"
+        text, origin = f"absent: {show(ground)}", self.negatives.get(ground)
         if possibly:
             text += " (unknown: present in some worlds)"
-        return ProofNode(text, "absent", "in_some_worlds" if possibly else "yes")
+        elif origin is not None:
+            text += " (stated false)"
+        else:
+            stated = sorted(self.values.get((ground.pred, ground.args[:-1]), []))
+            if stated and ground.pred in self.rulebook.predicates \
+                    and self.rulebook.predicates[ground.pred].kind == "base":
+                text += f" (the case states {', '.join(map(show, stated))})"
+                origin = self.facts[stated[0]]
+        return ProofNode(text, "absent", "in_some_worlds" if possibly else "yes", origin=origin)

@@ -32,10 +32,16 @@ class Sensitivity:
 
 
 class Worlds:
-    def __init__(self, solver: Solver, groups: Sequence[ChoiceGroup]) -> None:
+    """The consequences of one prepared case, and the questions asked of them."""
+
+    def __init__(self, solver: Solver, groups: Sequence[ChoiceGroup], program: Program) -> None:
         self.solver = solver
         self.groups = list(groups)
         self.base: Consequences = solver.consequences()
+        self.open = frozenset(self.base.brave - self.base.cautious)
+        used = _body_atoms(program, self.base.brave)
+        self.relevant = [g for g, group in enumerate(self.groups)
+                         if any(f in used for alt in group.alternatives for f in alt)]
 
     def truth(self, atom: Fact, consequences: Consequences | None = None) -> Truth:
         c = consequences or self.base
@@ -47,47 +53,45 @@ class Worlds:
         """Groups of ``kind`` ('fact' or 'reading') whose value can change the atom's truth."""
         if self.truth(atom) != "open":
             return []
+        candidates = [g for g in self.relevant if self.groups[g].kind == kind
+                      and len(self.groups[g].alternatives) > 1]
         out = []
-        for g, group in enumerate(self.groups):
-            if group.kind != kind or len(group.alternatives) < 2:
-                continue
-            truths = tuple(self.truth(atom, self.solver.consequences([(g, i)]))
-                           for i in range(len(group.alternatives)))
+        for g in candidates:
+            truths = tuple(self.truth(atom, self.solver.consequences([(g, i)], self.open))
+                           for i in range(len(self.groups[g].alternatives)))
             if len(set(truths)) > 1:
                 out.append(Sensitivity(g, truths))
-        if kind == "fact" and not out and not any(
-                s for s in self.sensitivities(atom, "reading")):
+        if kind == "fact" and not out and not self.sensitivities(atom, "reading"):
             # the atom turns on a combination of facts no single one decides: list them all
-            out = [Sensitivity(g, ("open",) * len(grp.alternatives))
-                   for g, grp in enumerate(self.groups) if grp.kind == "fact"
-                   and len(grp.alternatives) > 1]
+            out = [Sensitivity(g, ("open",) * len(self.groups[g].alternatives))
+                   for g in candidates]
         return out
 
 
+def _body_atoms(program: Program, fired_atoms: frozenset[Fact]) -> set[Fact]:
+    """Every atom in the ground body of a rule instance that fires in some world."""
+    used: set[Fact] = set()
+    for fired in fired_atoms:
+        compiled = program.by_fired.get(fired.pred)
+        if compiled is not None:
+            binding = compiled.binding(fired)
+            used.update(ground_atom(i.atom, binding) for i in compiled.body
+                        if isinstance(i, Lit))
+    return used
+
+
 def relevant_groups(program: Program, facts: Sequence[Fact],
-                    groups: Sequence[ChoiceGroup]) -> tuple[list[ChoiceGroup], list[ChoiceGroup]]:
-    """Split the groups into those whose value can matter and those that cannot.
+                    groups: Sequence[ChoiceGroup]) -> list[ChoiceGroup]:
+    """The groups whose value can matter to some conclusion.
 
     If a group's value changes any rule instance's firing, that instance fires in some world, so
     it is a brave consequence and the group's atom (or its negation) is in its ground body.  A
-    group none of whose atoms occurs in a brave instance's body is therefore irrelevant, and
-    dropping it changes no conclusion while halving the worlds to consider.  Computed once with
-    clingo's brave consequences, so both backends then solve the same, smaller problem.
+    group none of whose atoms occurs in a brave instance's body is therefore irrelevant: dropping
+    it changes no conclusion and halves the worlds the reference backend must enumerate.  The
+    brave consequences come from clingo, so both backends then solve the same problem.
     """
-    if not groups:
-        return [], []
     from .solver.clingo_backend import ClingoBackend
 
-    brave = ClingoBackend().prepare(program, facts, groups).consequences().brave
-    used: set[Fact] = set()
-    for fired in brave:
-        compiled = program.by_fired.get(fired.pred)
-        if compiled is None:
-            continue
-        binding = compiled.binding(fired)
-        used.update(ground_atom(i.atom, binding) for i in compiled.body if isinstance(i, Lit))
-    kept, dropped = [], []
-    for group in groups:
-        matters = any(f in used for alternative in group.alternatives for f in alternative)
-        (kept if matters else dropped).append(group)
-    return kept, dropped
+    solver = ClingoBackend().prepare(program, facts, groups)
+    worlds = Worlds(solver, groups, program)
+    return [groups[g] for g in worlds.relevant]

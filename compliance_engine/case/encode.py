@@ -77,6 +77,7 @@ class EncodedCase:
     facts: dict[Fact, Origin]
     groups: list[ChoiceGroup]
     unknown_unused: list[str] = field(default_factory=list)
+    negatives: dict[Fact, Origin] = field(default_factory=dict)  # booleans stated false
 
 
 @dataclass(frozen=True)
@@ -210,6 +211,7 @@ def encode_case(case: Case, usage: Usage, *, file: str,
     ``locate(path_tuple) -> (line, column)`` gives positions; it may be None for built cases.
     """
     facts: dict[Fact, Origin] = {}
+    negatives: dict[Fact, Origin] = {}
     groups: list[ChoiceGroup] = []
     unused: list[str] = []
     known_dates = set(usage.dates)
@@ -234,6 +236,8 @@ def encode_case(case: Case, usage: Usage, *, file: str,
                     if not slot.absent_means_none and _unknowable(slot):
                         pending.append((slot, subject, where))
                     continue
+                if value is False:
+                    negatives[Fact(slot.pred, subject)] = origin(where)
                 for fact, sub in _facts(slot, subject, value):
                     facts[fact] = origin(where + sub)
                     if _is_date(slot.annotation) or (slot.shape == "objects" and any(
@@ -249,7 +253,7 @@ def encode_case(case: Case, usage: Usage, *, file: str,
             id=f"unknown:{_format(where)}", kind="fact",
             question=f"{_format(where)}: {slot.description}", labels=labels,
             alternatives=alternatives, origin=origin(where)))
-    return EncodedCase(facts, groups, unused)
+    return EncodedCase(facts, groups, unused, negatives)
 
 
 def _unknowable(slot: _Slot) -> bool:

@@ -8,6 +8,7 @@ One ``clingo.Control`` per case: nothing survives between cases.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 
 import clingo
@@ -88,30 +89,66 @@ class _ClingoSolver:
             self._control.ground([("base", [])])
         except RuntimeError as exc:  # pragma: no cover - the front end rejects bad programs
             raise EvaluationError.single("CE301", f"clingo rejected the program: {exc}") from exc
-        self._cache: dict[tuple[tuple[int, int], ...], Consequences] = {}
+        self._cache: dict[tuple[object, ...], Consequences] = {}
+        self._facts: dict[clingo.Symbol, Fact] = {}
 
-    def consequences(self, assumptions: Sequence[tuple[int, int]] = ()) -> Consequences:
-        key = tuple(sorted(assumptions))
+    def consequences(self, assumptions: Sequence[tuple[int, int]] = (),
+                     targets: frozenset[Fact] | None = None) -> Consequences:
+        key = (tuple(sorted(assumptions)), targets)
         if key not in self._cache:
             literals = [(clingo.Function("choice", [clingo.Number(g), clingo.Number(i)]), True)
-                        for g, i in key]
+                        for g, i in key[0]]
+            symbols = None if targets is None else {_symbol(t): t for t in targets}
             if not self._choices:
-                model = self._solve("auto", literals)
+                model = self._solve("auto", literals, symbols)
                 self._cache[key] = Consequences(model, model)
             else:
-                self._cache[key] = Consequences(self._solve("brave", literals),
-                                                self._solve("cautious", literals))
+                self._cache[key] = Consequences(self._solve("brave", literals, symbols),
+                                                self._solve("cautious", literals, symbols))
         return self._cache[key]
 
-    def _solve(self, mode: str, assumptions: list[tuple[clingo.Symbol, bool]]) -> frozenset[Fact]:
+    def _solve(self, mode: str, assumptions: list[tuple[clingo.Symbol, bool]],
+               targets: dict[clingo.Symbol, Fact] | None) -> frozenset[Fact]:
+        """The consequences (or only those among ``targets``) of the last model enumerated."""
         config = self._control.configuration.solve
         config.enum_mode = mode  # type: ignore[union-attr]
         config.models = 0 if mode != "auto" else 1  # type: ignore[union-attr]
         last: list[clingo.Symbol] | None = None
         with self._control.solve(yield_=True, assumptions=assumptions) as handle:  # type: ignore[union-attr]
             for model in handle:
-                last = model.symbols(shown=True)
+                last = model.symbols(shown=True) if targets is None \
+                    else [s for s in targets if model.contains(s)]
         if last is None:
             return frozenset()
-        return frozenset(Fact(s.name, tuple(a.string if a.type == clingo.SymbolType.String
-                                            else a.number for a in s.arguments)) for s in last)
+        if targets is not None:
+            return frozenset(targets[s] for s in last)
+        return frozenset(self._fact(s) for s in last)
+
+    def _fact(self, symbol: clingo.Symbol) -> Fact:
+        fact = self._facts.get(symbol)
+        if fact is None:
+            fact = self._facts[symbol] = _parse(str(symbol))
+        return fact
+
+
+_ARGUMENT = re.compile(r'"((?:[^"\\]|\\.)*)"|(-?\d+)')
+
+
+def _parse(text: str) -> Fact:
+    """``pred("a",3)`` → Fact.  One call into clingo per atom instead of one per argument part;
+    every shown atom has string or integer arguments only (the front end allows nothing else)."""
+    name, _, rest = text.partition("(")
+    args = tuple(_unescape(m.group(1)) if m.group(1) is not None else int(m.group(2))
+                 for m in _ARGUMENT.finditer(rest))
+    return Fact(name, args)
+
+
+def _unescape(text: str) -> str:
+    if "\\" not in text:
+        return text
+    return re.sub(r"\\(.)", lambda m: "\n" if m.group(1) == "n" else m.group(1), text)
+
+
+def _symbol(fact: Fact) -> clingo.Symbol:
+    return clingo.Function(fact.pred, [clingo.Number(a) if isinstance(a, int)
+                                       else clingo.String(a) for a in fact.args])

@@ -90,7 +90,10 @@ Assumption = tuple[int, int]   # (choice group index, alternative index)
 class Solver(Protocol):
     """One case, prepared: answers consequence queries under assumptions on choice groups."""
 
-    def consequences(self, assumptions: Sequence[Assumption] = ()) -> Consequences: ...
+    def consequences(self, assumptions: Sequence[Assumption] = (),
+                     targets: frozenset[Fact] | None = None) -> Consequences:
+        """Brave and cautious consequences under the assumptions; with ``targets``, only those
+        among the targets (cheaper: nothing else is read back from the solver)."""
 
 
 class Backend(Protocol):

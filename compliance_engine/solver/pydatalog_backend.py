@@ -104,11 +104,14 @@ class _PyDatalogSolver:
             self._worlds[choice] = frozenset(found)
         return self._worlds[choice]
 
-    def consequences(self, assumptions: Sequence[tuple[int, int]] = ()) -> Consequences:
+    def consequences(self, assumptions: Sequence[tuple[int, int]] = (),
+                     targets: frozenset[Fact] | None = None) -> Consequences:
         fixed = dict(assumptions)
         ranges = [[fixed[g]] if g in fixed else range(len(group.alternatives))
                   for g, group in enumerate(self._groups)]
         worlds = [self._world(choice) for choice in itertools.product(*ranges)]
         brave = frozenset().union(*worlds)
         cautious = frozenset.intersection(*worlds) if worlds else frozenset()
+        if targets is not None:
+            return Consequences(brave & targets, cautious & targets)
         return Consequences(brave, cautious)

@@ -1,0 +1,246 @@
+"""The ``compliance-engine`` command line.
+
+Results go to stdout, diagnostics to stderr.  Every :class:`EngineError` becomes its message on
+stderr and exit status 1, never a traceback.  Heavy modules (pydantic models, the solvers,
+networkx, ruamel) are imported inside the commands so that ``--help`` starts fast.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from .errors import EngineError
+
+if TYPE_CHECKING:
+    from .assess import Engine
+    from .result import Result
+
+__all__ = ["exit_status", "main"]
+
+EXIT_OK, EXIT_ERROR, EXIT_LIABLE, EXIT_NEEDS_FACTS = 0, 1, 3, 4
+
+_EXIT_CODES = """\b
+Exit codes:
+  0  success (and nothing --fail-on asks to report)
+  1  error: bad case file, rulebook or option value (message on stderr)
+  2  usage error
+  3  an uncured liability: a finding established or uncertain that no
+     mitigation cures
+  4  facts needed: no uncured liability, but some finding turns on a fact
+     the case leaves unknown"""
+
+_STATEMENT_WIDTH = 60
+
+_rules_option = click.option(
+    "--rules", "rules_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+    help="Rulebook directory (default: the rulebook shipped with the engine).")
+
+
+class _Main(click.Group):
+    """Reports every :class:`EngineError` raised by a command as a message and exit status 1."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except EngineError as error:
+            click.echo(error.format(), err=True)
+            ctx.exit(EXIT_ERROR)
+
+
+@click.group(cls=_Main, epilog=_EXIT_CODES)
+@click.version_option(package_name="compliance-engine")
+def main() -> None:
+    """Explained determinations of whether post-hoc mitigations cure liability arising from how
+    a generative-AI model was trained."""
+
+
+@main.command(epilog=_EXIT_CODES)
+@click.argument("case", type=click.Path(path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True, help="Report for counsel, or the JSON result contract.")
+@click.option("--engine", type=click.Choice(["clingo", "pydatalog"]), default="clingo",
+              show_default=True, help="Solver backend.")
+@click.option("--as-of", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              metavar="YYYY-MM-DD",
+              help="Assess at this date (YYYY-MM-DD) instead of the case's as_of.")
+@click.option("--reading", "readings", multiple=True, metavar="NAME",
+              help="Pin a contested point to one reading ('point:reading'); repeatable.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Write the report to FILE instead of stdout.")
+@click.option("--force", is_flag=True, help="Allow -o to replace an existing file.")
+@click.option("--fail-on", type=click.Choice(["never", "adverse", "indeterminate"]),
+              default="indeterminate", show_default=True,
+              help="never: exit 0 on success; adverse: exit 3 on an uncured liability; "
+                   "indeterminate: also exit 4 when facts are needed.")
+@_rules_option
+def assess(case: Path, fmt: str, engine: str, as_of: _dt.datetime | None,
+           readings: tuple[str, ...], output: Path | None, force: bool, fail_on: str,
+           rules_dir: Path | None) -> None:
+    """Assess a case: findings, mitigation effects, remedies, proofs.
+
+    CASE is a case file (YAML or JSON)."""
+    if output is not None and output.exists() and not force:
+        raise _refuse(output)
+    from .case.load import load_case
+
+    loaded = load_case(case)
+    result = _engine(rules_dir).assess(loaded, engine=engine, readings=readings,
+                                       as_of=as_of.date() if as_of else None).result
+    if fmt == "json":
+        text = result.model_dump_json(indent=2) + "\n"
+    else:
+        from .report import render_text
+
+        text = render_text(result)
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        _write(output, text, force)
+    click.get_current_context().exit(exit_status(result, fail_on))
+
+
+def exit_status(result: Result, fail_on: str) -> int:
+    """3 for an uncured liability, else 4 if facts are needed, else 0, as ``fail_on`` allows."""
+    cured = {effect.finding for mitigation in result.mitigations for effect in mitigation.effects
+             if effect.effect == "cure" and effect.status == "established"}
+    if fail_on != "never" and any(f.status in ("established", "uncertain") and f.id not in cured
+                                  for f in result.findings):
+        return EXIT_LIABLE
+    if fail_on == "indeterminate" and any(f.status == "needs_facts" for f in result.findings):
+        return EXIT_NEEDS_FACTS
+    return EXIT_OK
+
+
+def _refuse(output: Path) -> EngineError:
+    return EngineError.single("CE401", "the output file exists; refusing to overwrite it",
+                              file=str(output), expected="--force to replace it")
+
+
+def _write(output: Path, text: str, force: bool) -> None:
+    try:
+        with output.open("w" if force else "x", encoding="utf-8") as stream:
+            stream.write(text)
+    except FileExistsError:
+        raise _refuse(output) from None
+    except OSError as exc:
+        raise EngineError.single("CE402", f"cannot write the output file: {exc.strerror or exc}",
+                                 file=str(output)) from None
+
+
+@main.command()
+@click.argument("case", type=click.Path(path_type=Path))
+def validate(case: Path) -> None:
+    """Check the case file CASE without assessing it."""
+    from .case.load import load_case
+
+    loaded = load_case(case)
+    counts = len(loaded.case.acts), len(loaded.case.mitigations), _unknowns(loaded.case)
+    click.echo(f"OK: {case}: {counts[0]} acts, {counts[1]} mitigations, "
+               f"{counts[2]} unknown facts")
+
+
+def _unknowns(record: Any) -> int:
+    """Fact fields left null or absent, in ``record`` and the records it contains."""
+    from pydantic import BaseModel
+
+    if isinstance(record, list):
+        return sum(_unknowns(item) for item in record)
+    if not isinstance(record, BaseModel):
+        return 0
+    count = 0
+    for name, info in type(record).model_fields.items():
+        extra = info.json_schema_extra if isinstance(info.json_schema_extra, dict) else {}
+        if extra.get("fact") is False or extra.get("absent_means") == "none":
+            continue
+        value = getattr(record, name)
+        count += 1 if value is None else _unknowns(value)
+    return count
+
+
+@main.command()
+@click.option("--result", "of_result", is_flag=True,
+              help="The schema of the JSON result instead of the case file format.")
+def schema(of_result: bool) -> None:
+    """Print the JSON Schema of the case format or the result."""
+    from .case.model import Case
+    from .result import Result
+
+    model = Result if of_result else Case
+    click.echo(json.dumps(model.model_json_schema(), indent=2, sort_keys=True,
+                          ensure_ascii=False))
+
+
+@main.group()
+def rules() -> None:
+    """Inspect and check the rulebook."""
+
+
+@rules.command("list")
+@_rules_option
+def rules_list(rules_dir: Path | None) -> None:
+    """One line per rule: id, module, jurisdiction, grade, statement."""
+    rows = [(r.id, r.module, r.jurisdiction,
+             r.decl.authorities[0].grade if r.decl.authorities else "-",
+             _truncate(r.decl.statement)) for r in _engine(rules_dir).rulebook.rules]
+    header = ("ID", "MODULE", "JURISDICTION", "GRADE", "STATEMENT")
+    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(4)]
+    for row in [header, *rows]:
+        click.echo("  ".join([*(cell.ljust(w) for cell, w in zip(row, widths)), row[4]]))
+
+
+def _truncate(text: str) -> str:
+    return text if len(text) <= _STATEMENT_WIDTH else text[:_STATEMENT_WIDTH - 1] + "…"
+
+
+@rules.command("show")
+@click.argument("rule_id", metavar="ID")
+@_rules_option
+def rules_show(rule_id: str, rules_dir: Path | None) -> None:
+    """Everything about the rule ID: statement, rule text, authorities, place, validity."""
+    rulebook = _engine(rules_dir).rulebook
+    try:
+        rule = rulebook.rule(rule_id)
+    except KeyError:
+        import difflib
+
+        close = difflib.get_close_matches(rule_id, [r.id for r in rulebook.rules], n=3)
+        raise EngineError.single("CE403", f"no rule with id {rule_id!r}",
+                                 expected=", ".join(close) if close else None) from None
+    decl = rule.decl
+    reading = f"{decl.reading.point}:{decl.reading.name}" if decl.reading else "none (always)"
+    click.echo(rule.id)
+    click.echo(f"  Statement:    {decl.statement}")
+    click.echo(f"  Rule:         {decl.rule}")
+    click.echo(f"  Module:       {rule.module} ({rule.jurisdiction}), burden on the {rule.burden}")
+    click.echo(f"  Defined at:   {rule.file}:{rule.line}")
+    click.echo(f"  Valid:        from {decl.valid_from or '(no start)'} to "
+               f"{decl.valid_to or '(no end)'}")
+    click.echo(f"  Reading:      {reading}")
+    click.echo("  Authorities:")
+    for authority in decl.authorities:
+        pinpoint = f", {authority.pinpoint}" if authority.pinpoint else ""
+        tag = f" [{authority.tag}]" if authority.tag else ""
+        click.echo(f"    — {authority.cite}{pinpoint} ({authority.grade}){tag}")
+        if authority.quote:
+            click.echo(f"      “{authority.quote}”")
+
+
+@rules.command("lint")
+@_rules_option
+def rules_lint(rules_dir: Path | None) -> None:
+    """Load and check the rulebook; list every problem (exit 1) or print a summary."""
+    rulebook = _engine(rules_dir).rulebook
+    declared = sum(1 for p in rulebook.predicates.values() if p.kind != "base")
+    click.echo(f"OK: {len(rulebook.rules)} rules, {declared} predicates, "
+               f"{len(rulebook.points)} contested points")
+
+
+def _engine(rules_dir: Path | None) -> Engine:
+    from .assess import Engine
+
+    return Engine(rules_dir)
