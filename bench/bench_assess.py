@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import math
 import statistics
 import subprocess
 import sys
@@ -101,7 +102,8 @@ def help_cold_start(runs: int = 10) -> tuple[float, str]:
     times = []
     for _ in range(runs):
         start = time.perf_counter()
-        done = subprocess.run([*command, "--help"], capture_output=True, cwd=ROOT)
+        done = subprocess.run([*command, "--help"], check=False, capture_output=True,
+                              cwd=ROOT)
         times.append(time.perf_counter() - start)
         if done.returncode != 0:
             tail = done.stderr.decode(errors="replace").strip().splitlines()[-1:]
@@ -164,7 +166,7 @@ def main() -> None:
 
     ratios = [p / c for c, p in [*single.values(), *whatif.values()]]
     worst_clingo = max(c for c, _ in single.values())
-    help_text = "n/a" if help_s != help_s else f"{help_s:.3f} s"
+    help_text = "n/a" if math.isnan(help_s) else f"{help_s:.3f} s"
 
     def verdict(ok: bool) -> str:
         return "met" if ok else "MISSED"

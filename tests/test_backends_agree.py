@@ -40,7 +40,7 @@ def first_differences(a: Any, b: Any, path: str = "", out: list[str] | None = No
         for key in sorted(set(a) | set(b)):
             first_differences(a.get(key), b.get(key), f"{path}.{key}", out)
     elif isinstance(a, list) and isinstance(b, list) and len(a) == len(b):
-        for i, (x, y) in enumerate(zip(a, b)):
+        for i, (x, y) in enumerate(zip(a, b, strict=True)):
             first_differences(x, y, f"{path}[{i}]", out)
     elif a != b:
         out.append(f"{path or '<root>'}: clingo={a!r:.200} pydatalog={b!r:.200}")
@@ -60,8 +60,7 @@ def compare(loaded: LoadedCase, engine: Engine) -> tuple[dict[str, Any], bool]:
         reference = dump(loaded, engine, "pydatalog")
     except EvaluationError as exc:
         assert exc.codes == ["CE302"], str(exc)
-        # clingo produced a result for the same case (above); retry both with pinned readings
-        assert clingo["findings"] is not None
+        # clingo answered the same case (above); retry both with every reading pinned
         pins = all_pins(engine)
         clingo = dump(loaded, engine, "clingo", pins)
         reference = dump(loaded, engine, "pydatalog", pins)

@@ -8,7 +8,8 @@ engineer wrote is the single source of every stage.
 from __future__ import annotations
 
 import ast
-import re
+import io
+import tokenize
 from dataclasses import dataclass
 
 __all__ = ["Atom", "Comparison", "Const", "Literal", "ParsedRule", "SyntaxProblem", "Var",
@@ -107,11 +108,11 @@ def parse_rule(text: str) -> ParsedRule:
     try:
         tree = ast.parse(text.strip(), mode="eval")
     except SyntaxError as exc:
-        word = re.search(r"\b(and|or|not)\b", text)
+        word = _keyword(text.strip())
         if word:
-            raise SyntaxProblem(f"Python '{word.group(1)}' used: write '&' to join conditions, "
+            raise SyntaxProblem(f"Python '{word[0]}' used: write '&' to join conditions, "
                                 "'~' to negate, one rule per alternative for 'or'",
-                                word.start() + 1) from None
+                                word[1]) from None
         raise SyntaxProblem(f"not valid rule syntax: {exc.msg}", exc.offset) from None
     node = tree.body
     if isinstance(node, ast.BoolOp) or (isinstance(node, ast.Compare)
@@ -127,6 +128,18 @@ def parse_rule(text: str) -> ParsedRule:
     head = _atom(node.left, fresh, allow_anonymous=False)
     body = tuple(_body(node.comparators[0], fresh))
     return ParsedRule(head, body)
+
+
+def _keyword(text: str) -> tuple[str, int] | None:
+    """The first Python ``and``/``or``/``not`` written as a word (not inside a quoted constant),
+    with its 1-based column, found by Python's own tokenizer."""
+    try:
+        for token in tokenize.generate_tokens(io.StringIO(text).readline):
+            if token.type == tokenize.NAME and token.string in ("and", "or", "not"):
+                return token.string, token.start[1] + 1
+    except (tokenize.TokenError, SyntaxError):
+        pass
+    return None
 
 
 class _Fresh:

@@ -25,7 +25,9 @@ _OPS = {"==": "=", "!=": "!=", "<": "<", "<=": "<=", ">": ">", ">=": ">="}
 
 def _term(term: Term) -> str:
     if isinstance(term, Var):
-        return term.name
+        # pyDatalog takes any name starting with a capital or '_' as a variable; clingo reads
+        # '_kind' as a constant.  A fixed prefix keeps every variable a variable, injectively.
+        return "V" + term.name
     return _const(term.value)
 
 
