@@ -73,14 +73,17 @@ def main() -> None:
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Write the report to FILE instead of stdout.")
 @click.option("--force", is_flag=True, help="Allow -o to replace an existing file.")
+@click.option("--flips/--no-flips", default=True, show_default=True,
+              help="Try the opposite of each stated true/false fact a finding rests on and list "
+                   "those that would change its status (one extra solve per such fact).")
 @click.option("--fail-on", type=click.Choice(["never", "adverse", "indeterminate"]),
               default="indeterminate", show_default=True,
               help="never: exit 0 on success; adverse: exit 3 on an uncured liability; "
                    "indeterminate: also exit 4 when facts are needed.")
 @_rules_option
 def assess(case: Path, fmt: str, engine: str, as_of: _dt.datetime | None,
-           readings: tuple[str, ...], output: Path | None, force: bool, fail_on: str,
-           rules_dir: Path | None) -> None:
+           readings: tuple[str, ...], output: Path | None, force: bool, flips: bool,
+           fail_on: str, rules_dir: Path | None) -> None:
     """Assess a case: findings, mitigation effects, remedies, proofs.
 
     CASE is a case file (YAML or JSON)."""
@@ -89,7 +92,7 @@ def assess(case: Path, fmt: str, engine: str, as_of: _dt.datetime | None,
     from .case.load import load_case
 
     loaded = load_case(case)
-    result = _engine(rules_dir).assess(loaded, engine=engine, readings=readings,
+    result = _engine(rules_dir).assess(loaded, engine=engine, readings=readings, flips=flips,
                                        as_of=as_of.date() if as_of else None).result
     if fmt == "json":
         text = result.model_dump_json(indent=2) + "\n"

@@ -35,11 +35,13 @@ class ProofNode:
     authorities: list[Authority] = field(default_factory=list)
     origin: Origin | None = None
     children: list["ProofNode"] = field(default_factory=list)
+    atom: Fact | None = None   # the case fact a leaf states, or an absent condition is about
 
-    def rules_used(self) -> list[str]:
-        found = [self.rule] if self.rule else []
+    def leaves(self) -> list[Fact]:
+        """The case facts this tree rests on or finds absent, in order, without repeats."""
+        found = [self.atom] if self.atom is not None else []
         for child in self.children:
-            found += [r for r in child.rules_used() if r not in found]
+            found += [a for a in child.leaves() if a not in found]
         return found
 
 
@@ -122,7 +124,7 @@ class ProofBuilder:
                 continue
             rule = compiled.rule
             failed, held = self._first_failure(compiled, binding)
-            child = ProofNode("this rule does not apply", "rule", "yes", rule=rule.id,
+            child = ProofNode(f"does not conclude {show(atom)}", "rule", "yes", rule=rule.id,
                               statement=rule.decl.statement,
                               authorities=list(rule.decl.authorities))
             child.children.extend(held)
@@ -186,7 +188,8 @@ class ProofBuilder:
         ground = ground_atom(bound, binding)
         origin = self.negatives.get(ground)
         if origin is not None:
-            return ProofNode(f"fails: {show(ground)} is stated false", "fact", origin=origin)
+            return ProofNode(f"fails: {show(ground)} is stated false", "fact", origin=origin,
+                             atom=ground)
         decl = self.rulebook.predicates.get(ground.pred)
         if decl is not None and decl.kind == "base" or depth <= 0:
             stated = sorted(self.values.get((ground.pred, ground.args[:-1]), []))
@@ -194,7 +197,7 @@ class ProofBuilder:
             origin = self.facts[stated[0]] if stated else None
             if stated:
                 text = f"fails: {show(ground)}; the case states {', '.join(map(show, stated))}"
-            return ProofNode(text, "fact", origin=origin)
+            return ProofNode(text, "fact", origin=origin, atom=ground)
         node = ProofNode(f"fails: {show(ground)}", "condition", "yes")
         node.children.append(self.why_not(ground, depth - 1))
         return node
@@ -211,7 +214,7 @@ class ProofBuilder:
         if atom in self.facts:
             origin = self.facts[atom]
             kind: NodeKind = "lineage" if atom.pred.startswith("derives") else "fact"
-            return ProofNode(show(atom), kind, origin=origin)
+            return ProofNode(show(atom), kind, origin=origin, atom=atom)
         if atom.pred == "reading":
             point = self.rulebook.points[str(atom.args[0])]
             reading = next(r for r in point.readings if r.name == atom.args[1])
@@ -272,4 +275,5 @@ class ProofBuilder:
                     and self.rulebook.predicates[ground.pred].kind == "base":
                 text += f" (the case states {', '.join(map(show, stated))})"
                 origin = self.facts[stated[0]]
-        return ProofNode(text, "absent", "in_some_worlds" if possibly else "yes", origin=origin)
+        return ProofNode(text, "absent", "in_some_worlds" if possibly else "yes", origin=origin,
+                         atom=ground)

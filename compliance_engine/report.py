@@ -82,6 +82,11 @@ def _finding(finding: Finding) -> Iterator[str]:
         yield f"      {defence.defence}: {defence.status}"
         yield from _open_points(defence.readings, defence.missing_facts, "        ")
     yield from _open_points(finding.readings, finding.missing_facts, "    ")
+    for flip in finding.flips or ():
+        where = "" if flip.source is None else \
+            f" at {':'.join(str(p) for p in (flip.source.file, flip.source.line) if p)}"
+        yield (f"    Would be {flip.status.upper()} if {flip.fact.split(':')[0]} were "
+               f"{flip.then} instead of {flip.now}{where}")
 
 
 def _open_points(readings: Sequence[ReadingOutcome], missing: Sequence[MissingFact],
@@ -98,7 +103,7 @@ def _open_points(readings: Sequence[ReadingOutcome], missing: Sequence[MissingFa
     for fact in missing:
         yield f"{indent}Missing fact: {fact.fact}"
         if fact.source is not None:
-            yield f"{indent}  stated at {_where(fact.source)}"
+            yield f"{indent}  left unknown at {_where(fact.source)}"
         yield f"{indent}  burden of proof: {fact.burden}"
         yield from (f"{indent}  if {value}: {status}" for value, status in fact.outcomes.items())
 
@@ -131,12 +136,13 @@ def _proofs(result: Result) -> list[str]:
 
 
 def _tree(node: Explanation, first: str, rest: str, shown: set[str]) -> list[str]:
-    """``node`` drawn after ``first``; its details and descendants after ``rest``.  A derived
-    conclusion already drawn in the same tree is not drawn again."""
-    if node.rule is not None and node.children and node.conclusion in shown:
-        return [first + _head(node) + "  (proved above)"]
+    """``node`` drawn after ``first``; its details and descendants after ``rest``.  A rule
+    applied to the same conclusion earlier in the same tree is not drawn again."""
+    key = f"{node.rule} {node.conclusion}"
+    if node.rule is not None and node.children and key in shown:
+        return [first + _head(node) + "  (shown above)"]
     if node.rule is not None and node.children:
-        shown.add(node.conclusion)
+        shown.add(key)
     bar = "│  " if node.children else "   "
     lines = [first + _head(node), *(rest + bar + detail for detail in _details(node))]
     for index, child in enumerate(node.children):

@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-__all__ = ["SCHEMA_VERSION", "Answer", "CaseRef", "Defence", "Effect", "Explanation", "Finding",
+__all__ = ["SCHEMA_VERSION", "Answer", "Flip", "CaseRef", "Defence", "Effect", "Explanation", "Finding",
            "MissingFact", "MitigationResult", "ReadingOutcome", "Remedy", "Result",
            "RulebookRef", "SourceRef", "AuthorityRef", "UnknownFact"]
 
@@ -63,6 +63,16 @@ class MissingFact(_Out):
         description="Status of the conclusion if the fact takes each value.")
 
 
+class Flip(_Out):
+    """A stated fact whose opposite would change the status of the conclusion."""
+
+    fact: str = Field(description="The fact, as a field path with its meaning.")
+    source: SourceRef | None = None
+    now: Literal["true", "false"]
+    then: Literal["true", "false"]
+    status: str = Field(description="The status the conclusion would have.")
+
+
 class ReadingOutcome(_Out):
     point: str
     question: str
@@ -91,9 +101,10 @@ class Finding(_Out):
     defences: list[Defence] = Field(default_factory=list)
     readings: list[ReadingOutcome] = Field(default_factory=list)
     missing_facts: list[MissingFact] = Field(default_factory=list)
-    flips: list[str] = Field(default_factory=list, description=(
-        "Facts whose change would change the status.  This version lists the unknown facts "
-        "that decide it; changes to known facts are explored with what-if runs."))
+    flips: list[Flip] | None = Field(default=None, description=(
+        "Stated true/false facts whose opposite would change the status (each tried alone, "
+        "among the facts the proof rests on or finds absent).  Null when not computed "
+        "(assess --no-flips); unknown facts that decide the status are in missing_facts."))
     explanation: Explanation
 
 

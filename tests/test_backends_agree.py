@@ -278,3 +278,13 @@ def test_reference_limit_retry_with_pinned_readings(engine: Engine,
     assert retried
     assert result["readings_pinned"] == all_pins(engine)
     assert {f["status"] for f in result["findings"]} == {"needs_facts"}
+
+
+@pytest.mark.parametrize("name", ["kadrey", "exante_licensed"])
+def test_flips_agree(name: str, engine: Engine) -> None:
+    """Flips re-solve the case once per stated fact tried: both backends must agree there too."""
+    loaded = load_case(ROOT / "case_studies" / name / "case.yaml")
+    results = [engine.assess(loaded, engine=b, flips=True).result.model_dump(exclude={"engine"})
+               for b in ("clingo", "pydatalog")]
+    assert results[0] == results[1], first_differences(*results)
+    assert all(f["flips"] is not None for f in results[0]["findings"])

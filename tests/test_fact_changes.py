@@ -149,3 +149,19 @@ def test_training_with_dilution_evidence_is_contested(engine: Engine) -> None:
     assert training.status == "uncertain"
     assert {r.reading: r.status for r in training.readings} == {
         "cognisable": "established", "not_cognisable": "not_established"}
+
+
+def test_flips_name_the_stated_facts_that_would_change_a_status(engine: Engine) -> None:
+    result = engine.assess(load_case(ROOT / "kadrey" / "case.yaml"), flips=True).result
+    flips = {f.act: {(x.fact.split(":")[0], x.now, x.then, x.status) for x in f.flips or []}
+             for f in result.findings}
+    # keeping the torrented copies as a library takes the acquisition out of the Kadrey reading
+    assert ("acts[0].retained", "false", "true", "established") in flips["acq_torrent"]
+    assert ("acts[0].authorised", "false", "true", "not_established") in flips["acq_torrent"]
+    # memorisation evidence would put the model-as-copy theory in play
+    assert flips["llama_weights"] == {("models[0].memorisation", "false", "true", "uncertain")}
+    # a fact that changes nothing is not a flip
+    assert not any(x[0] == "acts[2].commercial" for x in flips["train_llama"])
+    first = next(x for x in result.findings[0].flips or [])
+    assert first.source is not None and first.source.line is not None
+    assert engine.assess(load_case(ROOT / "kadrey" / "case.yaml")).result.findings[0].flips is None

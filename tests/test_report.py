@@ -133,7 +133,7 @@ def test_finding_block_with_defence_readings_and_missing_fact() -> None:
         "            The broad reading.",
         "            — legal-kb §1 A1 (analysis)",
         "    Missing fact: acts[0].authorised: A licence covered the act.",
-        "      stated at case.yaml:7 (acts[0].authorised)",
+        "      left unknown at case.yaml:7 (acts[0].authorised)",
         "      burden of proof: claimant",
         "      if true: not_established",
         "      if false: established",

@@ -78,6 +78,7 @@ class EncodedCase:
     groups: list[ChoiceGroup]
     unknown_unused: list[str] = field(default_factory=list)
     negatives: dict[Fact, Origin] = field(default_factory=dict)  # booleans stated false
+    flags: set[Fact] = field(default_factory=set)  # every boolean stated, true or false
 
 
 @dataclass(frozen=True)
@@ -212,6 +213,7 @@ def encode_case(case: Case, usage: Usage, *, file: str,
     """
     facts: dict[Fact, Origin] = {}
     negatives: dict[Fact, Origin] = {}
+    flags: set[Fact] = set()
     groups: list[ChoiceGroup] = []
     unused: list[str] = []
     known_dates = set(usage.dates)
@@ -236,8 +238,10 @@ def encode_case(case: Case, usage: Usage, *, file: str,
                     if not slot.absent_means_none and _unknowable(slot):
                         pending.append((slot, subject, where))
                     continue
-                if value is False:
-                    negatives[Fact(slot.pred, subject)] = origin(where)
+                if slot.shape == "flag":
+                    flags.add(Fact(slot.pred, subject))
+                    if value is False:
+                        negatives[Fact(slot.pred, subject)] = origin(where)
                 for fact, sub in _facts(slot, subject, value):
                     facts[fact] = origin(where + sub)
                     if _is_date(slot.annotation) or (slot.shape == "objects" and any(
@@ -253,7 +257,7 @@ def encode_case(case: Case, usage: Usage, *, file: str,
             id=f"unknown:{_format(where)}", kind="fact",
             question=f"{_format(where)}: {slot.description}", labels=labels,
             alternatives=alternatives, origin=origin(where)))
-    return EncodedCase(facts, groups, unused, negatives)
+    return EncodedCase(facts, groups, unused, negatives, flags)
 
 
 def _unknowable(slot: _Slot) -> bool:
