@@ -83,7 +83,7 @@ class Engine:
         backend = _backend(engine)
 
         def solve(known: frozenset[Fact]) -> Worlds:
-            ordered = sorted(known)
+            ordered = sorted(known, key=lambda f: (f.pred, f.args))
             kept = relevant_groups(program, ordered, groups) \
                 if engine != "clingo" and groups else groups
             return Worlds(backend.prepare(program, ordered, kept), kept, program)

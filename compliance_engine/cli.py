@@ -137,32 +137,18 @@ def _write(output: Path, text: str, force: bool) -> None:
 
 @main.command()
 @click.argument("case", type=click.Path(path_type=Path))
-def validate(case: Path) -> None:
-    """Check the case file CASE without assessing it."""
+@_rules_option
+def validate(case: Path, rules_dir: Path | None) -> None:
+    """Check the case file CASE and list the facts it leaves unknown that the outcome can turn
+    on (the assessment reasons over every value they could take)."""
     from .case.load import load_case
 
     loaded = load_case(case)
-    counts = len(loaded.case.acts), len(loaded.case.mitigations), _unknowns(loaded.case)
-    click.echo(f"OK: {case}: {counts[0]} acts, {counts[1]} mitigations, "
-               f"{counts[2]} unknown facts")
-
-
-def _unknowns(record: Any) -> int:
-    """Fact fields left null or absent, in ``record`` and the records it contains."""
-    from pydantic import BaseModel
-
-    if isinstance(record, list):
-        return sum(_unknowns(item) for item in record)
-    if not isinstance(record, BaseModel):
-        return 0
-    count = 0
-    for name, info in type(record).model_fields.items():
-        extra = info.json_schema_extra if isinstance(info.json_schema_extra, dict) else {}
-        if extra.get("fact") is False or extra.get("absent_means") == "none":
-            continue
-        value = getattr(record, name)
-        count += 1 if value is None else _unknowns(value)
-    return count
+    unknown = _engine(rules_dir).assess(loaded).result.unknown_facts
+    click.echo(f"OK: {case}: {len(loaded.case.acts)} acts, {len(loaded.case.mitigations)} "
+               f"mitigations, {len(unknown)} unknown facts the outcome can turn on")
+    for fact in unknown:
+        click.echo(f"  {fact.fact} (one of: {', '.join(fact.values)})")
 
 
 @main.command()

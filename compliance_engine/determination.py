@@ -67,10 +67,14 @@ class _Determination:
         self.brave = ctx.worlds.base.brave
         self._converted: dict[int, tuple[ProofNode, Explanation]] = {}
         self._toggled: dict[Fact, Worlds] = {}
+        self._by_pred: dict[str, list[Fact]] = {}
 
     # -- helpers -------------------------------------------------------------------------------
     def atoms(self, pred: str) -> list[Fact]:
-        return sorted(a for a in self.brave if a.pred == pred)
+        if not self._by_pred:
+            for atom in sorted(self.brave, key=_order):
+                self._by_pred.setdefault(atom.pred, []).append(atom)
+        return self._by_pred.get(pred, [])
 
     def status(self, atom: Fact, words: dict[Truth, str]) -> tuple[str, list[ReadingOutcome],
                                                                     list[MissingFact]]:
@@ -271,6 +275,10 @@ class _Determination:
             out.append(Answer(mitigation=mitigation.id, answer=answer,
                               summary=f"{kind} ({mitigation.id}): {text}"))
         return out
+
+
+def _order(fact: Fact) -> tuple[str, tuple[str | int, ...]]:
+    return fact.pred, fact.args
 
 
 def _count(n: int, one: str, many: str) -> str:

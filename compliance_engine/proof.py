@@ -94,12 +94,13 @@ class ProofBuilder:
             if compiled is not None:
                 self.instances.setdefault(compiled.head_of(fired), []).append((compiled, fired))
         self._memo: dict[Fact, ProofNode] = {}
+        self._why: dict[tuple[Fact, int], ProofNode] = {}
         self.by_head: dict[str, list[CompiledRule]] = {}
         for compiled in program.rules:
             self.by_head.setdefault(compiled.rule.parsed.head.pred, []).append(compiled)
         possible = set(facts) | set(self.assumed) | set(worlds.base.brave)
         self.possible: dict[str, list[Fact]] = {}
-        for atom in sorted(possible):
+        for atom in sorted(possible, key=lambda f: (f.pred, f.args)):
             self.possible.setdefault(atom.pred, []).append(atom)
         self.certain = set(facts) | set(worlds.base.cautious)
 
@@ -116,6 +117,11 @@ class ProofBuilder:
         """Why no rule concludes the atom: for each rule whose conclusion matches it, the first
         condition that fails (with, for a condition blocked by a negation, the proof of what
         blocks it, and for a missing derived condition, why that fails in turn)."""
+        if (atom, depth) not in self._why:
+            self._why[atom, depth] = self._why_not(atom, depth)
+        return self._why[atom, depth]
+
+    def _why_not(self, atom: Fact, depth: int) -> ProofNode:
         node = ProofNode(f"not {show(atom)}", "rule", "yes",
                          statement="No rule in force concludes this from the facts.")
         for compiled in self.by_head.get(atom.pred, []):

@@ -29,6 +29,7 @@ from typing import Any, Literal, get_args, get_origin
 from pydantic import BaseModel
 
 from ..rulebook.model import PredicateDecl
+from .load import format_path
 from .model import Case, CaseInfo
 
 __all__ = ["ChoiceGroup", "EncodedCase", "Fact", "Origin", "Usage", "base_predicates",
@@ -220,7 +221,7 @@ def encode_case(case: Case, usage: Usage, *, file: str,
 
     def origin(path: tuple[str | int, ...]) -> Origin:
         line, column = locate(path) if locate else (None, None)
-        return Origin(file, _format(path), line, column)
+        return Origin(file, format_path(path), line, column)
 
     pending: list[tuple[_Slot, tuple[Value, ...], tuple[str | int, ...]]] = []
     for collection, (_, slots) in _SCHEMA.items():
@@ -250,12 +251,12 @@ def encode_case(case: Case, usage: Usage, *, file: str,
                                            and a > 10000000)
     for slot, subject, where in pending:
         if slot.pred not in usage.predicates:
-            unused.append(_format(where))
+            unused.append(format_path(where))
             continue
         labels, alternatives = _alternatives(slot, subject, usage, known_dates)
         groups.append(ChoiceGroup(
-            id=f"unknown:{_format(where)}", kind="fact",
-            question=f"{_format(where)}: {slot.description}", labels=labels,
+            id=f"unknown:{format_path(where)}", kind="fact",
+            question=f"{format_path(where)}: {slot.description}", labels=labels,
             alternatives=alternatives, origin=origin(where)))
     return EncodedCase(facts, groups, unused, negatives, flags)
 
@@ -333,10 +334,3 @@ def _date_classes(dates: list[int]) -> list[Value]:
         if following is None or following - day > 1:
             out.append(day + 1)
     return out
-
-
-def _format(path: tuple[str | int, ...]) -> str:
-    text = ""
-    for part in path:
-        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else part)
-    return text

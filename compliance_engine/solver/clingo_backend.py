@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterable, Sequence
 
 import clingo
+from clingo import ast
 
 from ..case.encode import ChoiceGroup, Fact
 from ..errors import EvaluationError
@@ -66,6 +67,14 @@ def to_asp(program: Program) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _statements(program: Program) -> list[ast.AST]:
+    """The rules parsed once per program; each case adds the parsed statements (cheaper than
+    re-parsing the text) and then its own facts."""
+    statements: list[ast.AST] = []
+    ast.parse_string(to_asp(program), statements.append)
+    return statements
+
+
 class ClingoBackend:
     name = "clingo"
 
@@ -77,8 +86,7 @@ class ClingoBackend:
 class _ClingoSolver:
     def __init__(self, program: Program, facts: Iterable[Fact],
                  groups: Sequence[ChoiceGroup]) -> None:
-        parts = [to_asp(program)]
-        parts.extend(f"{_fact(f)}." for f in facts)
+        parts = [f"{_fact(f)}." for f in facts]
         for g, group in enumerate(groups):
             parts.append(f"1 {{ choice({g},0..{len(group.alternatives) - 1}) }} 1.")
             for i, alternative in enumerate(group.alternatives):
@@ -87,6 +95,9 @@ class _ClingoSolver:
         self._program = program
         self._control = clingo.Control(["--warn=none"])
         try:
+            with ast.ProgramBuilder(self._control) as builder:
+                for statement in program.cached("asp-statements", _statements):
+                    builder.add(statement)
             self._control.add("base", [], "\n".join(parts))
             self._control.ground([("base", [])])
         except RuntimeError as exc:  # pragma: no cover - the front end rejects bad programs

@@ -13,13 +13,15 @@ their answers and their proofs can be compared atom for atom.
 from __future__ import annotations
 
 import datetime as _dt
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
-from typing import Protocol
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Protocol, TypeVar
 
 from ..case.encode import ChoiceGroup, Fact
 from ..rulebook.model import Rule, Rulebook
 from ..rulebook.syntax import Atom, Comparison, Const, Literal, Var
+
+T = TypeVar("T")
 
 __all__ = ["Backend", "CompiledRule", "Consequences", "Program", "Solver", "compile_program",
            "ground_atom"]
@@ -53,6 +55,13 @@ class Program:
     by_fired: Mapping[str, CompiledRule]
     predicates: Mapping[str, int]   # every predicate name → arity (base, derived, fired)
     as_of: _dt.date
+    _cache: dict[str, object] = field(default_factory=dict, compare=False, repr=False)
+
+    def cached(self, key: str, build: Callable[[Program], T]) -> T:
+        """What a backend derives from the rules (text, parsed statements), built once."""
+        if key not in self._cache:
+            self._cache[key] = build(self)
+        return self._cache[key]  # type: ignore[return-value]
 
 
 def ground_atom(atom: Atom, binding: Mapping[str, str | int]) -> Fact:

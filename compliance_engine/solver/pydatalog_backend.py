@@ -77,7 +77,7 @@ class _PyDatalogSolver:
             pyEngine.insert(pyEngine.Pred(name, arity))
         pyEngine.insert(pyEngine.Pred("reading", 2))
         if program.rules:
-            pyDatalog.load(to_pydatalog(program))
+            pyDatalog.load(program.cached("pydatalog-text", to_pydatalog))
         self._known = frozenset(facts)
         for fact in self._known:
             pyDatalog.assert_fact(fact.pred, *fact.args)
