@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -165,3 +166,34 @@ def test_flips_name_the_stated_facts_that_would_change_a_status(engine: Engine) 
     first = next(x for x in result.findings[0].flips or [])
     assert first.source is not None and first.source.line is not None
     assert engine.assess(load_case(ROOT / "kadrey" / "case.yaml")).result.findings[0].flips is None
+
+
+@pytest.mark.parametrize(("kind", "library", "training"), [
+    ("approximate_unlearning", set(), set()),
+    ("exact_unlearning", set(), set()),
+    ("output_filter", set(), set()),
+    ("dataset_deletion", {"future"}, set()),
+    ("clean_retrain", {"future"}, set()),
+    ("opt_out_compliance", {"future"}, set()),
+])
+def test_no_technical_mitigation_cures_an_accrued_copy(engine: Engine, kind: str,
+                                                       library: set[str],
+                                                       training: set[str]) -> None:
+    """Every mitigation kind other than a release or licence leaves accrued copies actionable;
+    those that stop continuing conduct limit it from then on."""
+    def change(d: dict[str, Any]) -> None:
+        d["mitigations"] = [{"id": "m", "kind": kind, "date": "2024-01-01"}]
+    result = engine.assess(variant("bartz", change)).result
+    got = {e.finding: e.effect for m in result.mitigations for e in m.effects}
+    assert {got[LIBGEN]} - {"none"} == library
+    assert {got["US.COPY.REPRO/train_claude/class_works"]} - {"none"} == training
+    assert not any(e == "cure" for e in got.values())
+
+
+def test_as_of_before_the_settlement_leaves_the_claim_uncured(engine: Engine) -> None:
+    result = engine.assess(load_case(ROOT / "bartz" / "case.yaml"),
+                           as_of=dt.date(2025, 8, 1)).result
+    assert result.as_of == "2025-08-01"
+    assert not any(m.effects for m in result.mitigations if m.id == "settlement")
+    acts = {f.act for f in result.findings}
+    assert "keep_library_after_release" not in acts  # conduct after the date is not assessed
