@@ -12,11 +12,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from .case.encode import ChoiceGroup, Fact, Origin, Usage, base_predicates, date_value, \
-    encode_case
+from .case.encode import Usage, base_predicates, encode_case
 from .case.load import LoadedCase
 from .determination import Context, determine
 from .errors import EvaluationError
+from .facts import ChoiceGroup, Fact, Origin, date_value
 from .lineage import build_lineage, lineage_predicates
 from .proof import ProofBuilder
 from .result import Result
@@ -26,7 +26,7 @@ from .rulebook.syntax import Const, Literal, Var
 from .solver.program import Program, compile_program
 from .worlds import Worlds, relevant_groups
 
-__all__ = ["Assessment", "Engine", "REQUIRED_OUTPUTS", "base_declarations", "BACKENDS"]
+__all__ = ["BACKENDS", "REQUIRED_OUTPUTS", "Assessment", "Engine", "base_declarations"]
 
 REQUIRED_OUTPUTS = {"candidate": 3, "finding": 3, "defence_raised": 4, "defence_applies": 4,
                     "addresses": 4, "effect": 5, "remedy_considered": 4, "remedy_available": 4,

@@ -10,14 +10,30 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from importlib.metadata import PackageNotFoundError, version
 
-from .case.encode import ChoiceGroup, EncodedCase, Fact, Origin
+from .case.encode import EncodedCase
 from .case.load import LoadedCase
 from .case.model import Case
+from .facts import ChoiceGroup, Fact, Origin
 from .proof import ProofBuilder, ProofNode
-from .result import (Answer, AuthorityRef, CaseRef, Defence, Effect, Explanation, Finding, Flip,
-                     MissingFact, MitigationResult, ReadingOutcome, Remedy, Result, RulebookRef,
-                     SourceRef, UnknownFact)
-from .rulebook.model import Authority, Rulebook
+from .result import (
+    Answer,
+    AuthorityRef,
+    CaseRef,
+    Defence,
+    Effect,
+    Explanation,
+    Finding,
+    Flip,
+    MissingFact,
+    MitigationResult,
+    ReadingOutcome,
+    Remedy,
+    Result,
+    RulebookRef,
+    SourceRef,
+    UnknownFact,
+)
+from .rulebook.model import Rulebook
 from .rulebook.syntax import Literal
 from .solver.program import Program
 from .worlds import Sensitivity, Truth, Worlds

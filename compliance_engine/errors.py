@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-__all__ = ["CaseFileError", "EngineError", "EvaluationError", "RulebookError", "Problem"]
+__all__ = ["CaseFileError", "EngineError", "EvaluationError", "Problem", "RulebookError"]
 
 
 @dataclass(frozen=True)
@@ -47,7 +47,7 @@ class EngineError(Exception):
         super().__init__(self.format())
 
     @classmethod
-    def single(cls, code: str, message: str, **where: object) -> "EngineError":
+    def single(cls, code: str, message: str, **where: object) -> EngineError:
         return cls([Problem(code, message, **where)])  # type: ignore[arg-type]
 
     def format(self) -> str:

@@ -14,9 +14,9 @@ from dataclasses import dataclass
 
 import networkx as nx
 
-from .case.encode import Fact, Origin
 from .case.model import Case
 from .errors import CaseFileError
+from .facts import Fact, Origin
 from .rulebook.model import PredicateDecl
 
 __all__ = ["Lineage", "build_lineage", "lineage_predicates"]

@@ -14,13 +14,14 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
-from .case.encode import ChoiceGroup, Fact, Origin, render_date
+from .facts import ChoiceGroup, Fact, Origin, render_date
 from .rulebook.model import Authority, Rulebook
-from .rulebook.syntax import Atom, Comparison, Const, Literal as Lit, Var
+from .rulebook.syntax import Atom, Comparison, Const, Var
+from .rulebook.syntax import Literal as Lit
 from .solver.program import CompiledRule, Program, ground_atom
 from .worlds import Worlds
 
-__all__ = ["ProofNode", "ProofBuilder"]
+__all__ = ["ProofBuilder", "ProofNode"]
 
 NodeKind = Literal["rule", "fact", "lineage", "absent", "condition", "assumed", "reading"]
 
@@ -34,7 +35,7 @@ class ProofNode:
     statement: str | None = None
     authorities: list[Authority] = field(default_factory=list)
     origin: Origin | None = None
-    children: list["ProofNode"] = field(default_factory=list)
+    children: list[ProofNode] = field(default_factory=list)
     atom: Fact | None = None   # the case fact a leaf states, or an absent condition is about
 
     def leaves(self) -> list[Fact]:

@@ -7,9 +7,25 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-__all__ = ["SCHEMA_VERSION", "Answer", "Flip", "CaseRef", "Defence", "Effect", "Explanation", "Finding",
-           "MissingFact", "MitigationResult", "ReadingOutcome", "Remedy", "Result",
-           "RulebookRef", "SourceRef", "AuthorityRef", "UnknownFact"]
+__all__ = [
+    "SCHEMA_VERSION",
+    "Answer",
+    "AuthorityRef",
+    "CaseRef",
+    "Defence",
+    "Effect",
+    "Explanation",
+    "Finding",
+    "Flip",
+    "MissingFact",
+    "MitigationResult",
+    "ReadingOutcome",
+    "Remedy",
+    "Result",
+    "RulebookRef",
+    "SourceRef",
+    "UnknownFact",
+]
 
 SCHEMA_VERSION = "1.0"
 

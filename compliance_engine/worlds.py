@@ -14,11 +14,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from .case.encode import ChoiceGroup, Fact
+from .facts import ChoiceGroup, Fact
 from .rulebook.syntax import Literal as Lit
 from .solver.program import Consequences, Program, Solver, ground_atom
 
-__all__ = ["Worlds", "Truth", "Sensitivity", "relevant_groups"]
+__all__ = ["Sensitivity", "Truth", "Worlds", "relevant_groups"]
 
 Truth = Literal["true", "false", "open"]
 

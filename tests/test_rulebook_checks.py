@@ -228,3 +228,12 @@ def test_every_problem_is_reported_at_once(tmp_path: Path) -> None:
     assert sorted(error.codes) == ["CE201", "CE203", "CE205"]
     assert {p.path for p in error.problems} == {"TEST.BAD.one", "TEST.BAD.two",
                                                 "TEST.BAD.three"}
+
+
+@pytest.mark.parametrize("content", ["rules: [\n", "valid_from: 2024-13-45\n", "\x00\x01"])
+def test_unreadable_rule_file_is_an_error_not_a_crash(tmp_path: Path, content: str) -> None:
+    directory = tmp_path / "rules"
+    shutil.copytree(default_rules_dir(), directory)
+    (directory / "broken.yaml").write_text(content, encoding="utf-8")
+    error = rejected(directory)
+    assert "CE200" in error.codes and "broken.yaml" in str(error)

@@ -10,8 +10,16 @@ import pytest
 from compliance_engine.assess import REQUIRED_OUTPUTS, Engine
 from compliance_engine.case.load import LoadedCase
 from compliance_engine.case.model import Case
-from compliance_engine.rulebook.syntax import (Atom, Comparison, Const, Literal, ParsedRule,
-                                               SyntaxProblem, Var, parse_rule)
+from compliance_engine.rulebook.syntax import (
+    Atom,
+    Comparison,
+    Const,
+    Literal,
+    ParsedRule,
+    SyntaxProblem,
+    Var,
+    parse_rule,
+)
 from compliance_engine.solver.clingo_backend import to_asp
 from compliance_engine.solver.pydatalog_backend import to_pydatalog
 
@@ -213,16 +221,16 @@ def test_compiled_texts_of_a_two_rule_rulebook(tmp_path: Path) -> None:
     # so that every rule variable (even '_kind') stays a variable in clingo
     assert asp.splitlines()[:4] == [
         "% TEST.MINI.candidate",
-        "fired_r0(VA,VC,VD,VT) :- act(VA), act_works(VA,VC), act_date(VA,VD), case_as_of(VT), "
-        "VD<=VT, not act_authorised(VA).",
+        ("fired_r0(VA,VC,VD,VT) :- act(VA), act_works(VA,VC), act_date(VA,VD), case_as_of(VT), "
+        "VD<=VT, not act_authorised(VA)."),
         'candidate("TEST.DOC",VA,VC) :- fired_r0(VA,VC,VD,VT).',
         "#show fired_r0/4.",
     ]
     assert asp == EXPECTED_ASP
     datalog = to_pydatalog(program)
     assert datalog.splitlines()[:2] == [
-        "fired_r0(A, C, D, T) <= act(A) & act_works(A, C) & act_date(A, D) & case_as_of(T) "
-        "& (D <= T) & ~act_authorised(A)",
+        ("fired_r0(A, C, D, T) <= act(A) & act_works(A, C) & act_date(A, D) & case_as_of(T) "
+        "& (D <= T) & ~act_authorised(A)"),
         "candidate('TEST.DOC', A, C) <= fired_r0(A, C, D, T)",
     ]
     assert datalog == EXPECTED_PYDATALOG

@@ -28,49 +28,12 @@ from typing import Any, Literal, get_args, get_origin
 
 from pydantic import BaseModel
 
+from ..facts import ChoiceGroup, Fact, Origin, Value, date_value, render_date
 from ..rulebook.model import PredicateDecl
 from .load import format_path
 from .model import Case, CaseInfo
 
-__all__ = ["ChoiceGroup", "EncodedCase", "Fact", "Origin", "Usage", "base_predicates",
-           "encode_case", "date_value", "render_date"]
-
-Value = str | int
-
-
-@dataclass(frozen=True, order=True)
-class Fact:
-    pred: str
-    args: tuple[Value, ...]
-
-    def __str__(self) -> str:
-        return f"{self.pred}({', '.join(repr(a) if isinstance(a, str) else str(a) for a in self.args)})"
-
-
-@dataclass(frozen=True)
-class Origin:
-    """Where a fact was stated: file, line, column and field path (``acts[2].method``)."""
-
-    file: str
-    path: str
-    line: int | None = None
-    column: int | None = None
-
-    def __str__(self) -> str:
-        where = ":".join(str(p) for p in (self.file, self.line) if p is not None)
-        return f"{where} ({self.path})"
-
-
-@dataclass(frozen=True)
-class ChoiceGroup:
-    """An unknown fact: exactly one of ``alternatives`` holds, we do not know which."""
-
-    id: str
-    kind: Literal["fact", "reading"]
-    question: str
-    labels: tuple[str, ...]
-    alternatives: tuple[tuple[Fact, ...], ...]
-    origin: Origin | None = None
+__all__ = ["EncodedCase", "Usage", "base_predicates", "encode_case"]
 
 
 @dataclass
@@ -90,18 +53,6 @@ class Usage:
     constants: Mapping[tuple[str, int], frozenset[Value]]
     open_positions: frozenset[tuple[str, int]]  # positions a rule binds to a variable
     dates: frozenset[int]
-
-
-def date_value(day: _dt.date) -> int:
-    return day.year * 10000 + day.month * 100 + day.day
-
-
-def render_date(value: int) -> str:
-    text = f"{value:08d}"
-    try:
-        return _dt.date(int(text[:4]), int(text[4:6]), int(text[6:])).isoformat()
-    except ValueError:
-        return f"a date between {text[:4]}-{text[4:6]}-{int(text[6:]) - 1:02d} and the next"
 
 
 # --------------------------------------------------------------------------- schema → predicates

@@ -19,8 +19,8 @@ from pydantic import BaseModel, ConfigDict, Field
 __all__ = [
     "Act",
     "Case",
-    "DanglingReference",
     "CaseInfo",
+    "DanglingReference",
     "Dataset",
     "DerivedFrom",
     "Event",

@@ -18,14 +18,13 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 from ruamel.yaml import YAML
-from ruamel.yaml.error import YAMLError
 
 from ..errors import Problem, RulebookError
 from .check import check_rules
 from .model import ContestedFile, PredicateDecl, PredicateFile, Rule, Rulebook, RuleFile
 from .syntax import SyntaxProblem, parse_rule
 
-__all__ = ["load_rulebook", "default_rules_dir"]
+__all__ = ["default_rules_dir", "load_rulebook"]
 
 _SPECIAL = {"rulebook.yaml", "predicates.yaml", "contested.yaml"}
 
@@ -98,7 +97,7 @@ def _yaml(path: Path, problems: list[Problem]) -> tuple[Any, dict[int, int]]:
     """Plain data and the 1-based line of each item of its ``rules`` list."""
     try:
         data = YAML(typ="rt").load(path.read_text(encoding="utf-8"))
-    except (YAMLError, UnicodeDecodeError, OSError) as exc:
+    except Exception as exc:  # noqa: BLE001 - any failure to read is the file's fault
         mark = getattr(exc, "problem_mark", None)
         problems.append(Problem("CE200", f"cannot read rule file: {exc}".splitlines()[0],
                                 file=str(path), line=mark.line + 1 if mark else None))
@@ -122,7 +121,7 @@ def _plain(value: Any) -> Any:
     if isinstance(value, str):
         return str(value)
     if hasattr(value, "date") and hasattr(value, "year"):
-        return value.date() if callable(getattr(value, "date")) else value
+        return value.date() if callable(value.date) else value
     return value
 
 

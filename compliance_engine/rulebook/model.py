@@ -13,8 +13,20 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from .syntax import ParsedRule
 
-__all__ = ["Authority", "ContestedPoint", "PredicateDecl", "Reading", "ReadingRef", "Rule",
-           "RuleDecl", "Rulebook", "RuleFile", "PredicateFile", "ContestedFile", "Grade"]
+__all__ = [
+    "Authority",
+    "ContestedFile",
+    "ContestedPoint",
+    "Grade",
+    "PredicateDecl",
+    "PredicateFile",
+    "Reading",
+    "ReadingRef",
+    "Rule",
+    "RuleDecl",
+    "RuleFile",
+    "Rulebook",
+]
 
 Grade = Literal["settled", "contested", "analysis"]
 Date = Annotated[_dt.date, Field(strict=False)]

@@ -12,8 +12,18 @@ import io
 import tokenize
 from dataclasses import dataclass
 
-__all__ = ["Atom", "Comparison", "Const", "Literal", "ParsedRule", "SyntaxProblem", "Var",
-           "parse_rule", "Term", "BodyItem"]
+__all__ = [
+    "Atom",
+    "BodyItem",
+    "Comparison",
+    "Const",
+    "Literal",
+    "ParsedRule",
+    "SyntaxProblem",
+    "Term",
+    "Var",
+    "parse_rule",
+]
 
 COMPARISON_OPS = {ast.Lt: "<", ast.LtE: "<=", ast.Gt: ">", ast.GtE: ">=", ast.Eq: "==",
                   ast.NotEq: "!="}

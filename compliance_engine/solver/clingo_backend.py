@@ -14,9 +14,9 @@ from collections.abc import Iterable, Sequence
 import clingo
 from clingo import ast
 
-from ..case.encode import ChoiceGroup, Fact
 from ..errors import EvaluationError
-from ..rulebook.syntax import Atom, Comparison, Const, Literal, Term, Var
+from ..facts import ChoiceGroup, Fact
+from ..rulebook.syntax import Atom, Comparison, Literal, Term, Var
 from .program import Consequences, Program
 
 __all__ = ["ClingoBackend", "to_asp"]

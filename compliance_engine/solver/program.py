@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol, TypeVar
 
-from ..case.encode import ChoiceGroup, Fact
+from ..facts import ChoiceGroup, Fact
 from ..rulebook.model import Rule, Rulebook
 from ..rulebook.syntax import Atom, Comparison, Const, Literal, Var
 

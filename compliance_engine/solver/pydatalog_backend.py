@@ -13,12 +13,12 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterable, Sequence
 
-from ..case.encode import ChoiceGroup, Fact
 from ..errors import EvaluationError
+from ..facts import ChoiceGroup, Fact
 from ..rulebook.syntax import Atom, Comparison, Literal, Term, Var
 from .program import Consequences, Program
 
-__all__ = ["PyDatalogBackend", "to_pydatalog", "MAX_WORLDS"]
+__all__ = ["MAX_WORLDS", "PyDatalogBackend", "to_pydatalog"]
 
 MAX_WORLDS = 512
 

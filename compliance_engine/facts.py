@@ -1,0 +1,59 @@
+"""The vocabulary every stage shares: ground facts, where each was stated, and unknown facts as
+choice groups.  Dates are whole numbers ``YYYYMMDD`` so that rules compare them with ``<``."""
+
+from __future__ import annotations
+
+import datetime as _dt
+from dataclasses import dataclass
+from typing import Literal
+
+__all__ = ["ChoiceGroup", "Fact", "Origin", "Value", "date_value", "render_date"]
+
+Value = str | int
+
+
+@dataclass(frozen=True, order=True)
+class Fact:
+    pred: str
+    args: tuple[Value, ...]
+
+    def __str__(self) -> str:
+        return f"{self.pred}({', '.join(repr(a) if isinstance(a, str) else str(a) for a in self.args)})"
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where a fact was stated: file, line, column and field path (``acts[2].method``)."""
+
+    file: str
+    path: str
+    line: int | None = None
+    column: int | None = None
+
+    def __str__(self) -> str:
+        where = ":".join(str(p) for p in (self.file, self.line) if p is not None)
+        return f"{where} ({self.path})"
+
+
+@dataclass(frozen=True)
+class ChoiceGroup:
+    """An unknown fact: exactly one of ``alternatives`` holds, we do not know which."""
+
+    id: str
+    kind: Literal["fact", "reading"]
+    question: str
+    labels: tuple[str, ...]
+    alternatives: tuple[tuple[Fact, ...], ...]
+    origin: Origin | None = None
+
+
+def date_value(day: _dt.date) -> int:
+    return day.year * 10000 + day.month * 100 + day.day
+
+
+def render_date(value: int) -> str:
+    text = f"{value:08d}"
+    try:
+        return _dt.date(int(text[:4]), int(text[4:6]), int(text[6:])).isoformat()
+    except ValueError:
+        return f"a date between {text[:4]}-{text[4:6]}-{int(text[6:]) - 1:02d} and the next"
