@@ -82,11 +82,11 @@ class Engine:
         groups = encoded.groups + self._reading_groups(program, readings)
         backend = _backend(engine)
 
-        def solve(known: frozenset[Fact]) -> Worlds:
+        def solve(known: frozenset[Fact], targets: frozenset[Fact] | None = None) -> Worlds:
             ordered = sorted(known, key=lambda f: (f.pred, f.args))
             kept = relevant_groups(program, ordered, groups) \
                 if engine != "clingo" and groups else groups
-            return Worlds(backend.prepare(program, ordered, kept), kept, program)
+            return Worlds(backend.prepare(program, ordered, kept), kept, program, targets)
 
         worlds = solve(frozenset(facts))
         relevant = [worlds.groups[g] for g in worlds.relevant]
@@ -95,7 +95,8 @@ class Engine:
         proofs = ProofBuilder(program, self.rulebook, worlds, facts, groups, encoded.negatives)
         context = Context(self.rulebook, case, loaded, program, encoded, facts, worlds, proofs,
                           engine, readings,
-                          resolve=lambda toggled: solve(frozenset(facts) ^ toggled))
+                          resolve=lambda toggled, targets: solve(frozenset(facts) ^ toggled,
+                                                                 targets))
         return Assessment(determine(context, flips=flips), self.rulebook, worlds, relevant)
 
     def _reading_groups(self, program: Program, pinned: Sequence[str]) -> list[ChoiceGroup]:

@@ -62,8 +62,8 @@ class Context:
     proofs: ProofBuilder
     backend: str
     pinned: Sequence[str]
-    resolve: Callable[[frozenset[Fact]], Worlds] = field(repr=False)
-    """Solve the same case with other facts (for flips)."""
+    resolve: Callable[[frozenset[Fact], frozenset[Fact]], Worlds] = field(repr=False)
+    """Solve the case with the given facts toggled, reading back only the target atoms."""
 
 
 def determine(ctx: Context, *, flips: bool) -> Result:
@@ -147,7 +147,8 @@ class _Determination:
             if fact not in self.ctx.encoded.flags:
                 continue
             if fact not in self._toggled:
-                self._toggled[fact] = self.ctx.resolve(frozenset({fact}))
+                targets = frozenset(Fact("finding", c.args) for c in self.atoms("candidate"))
+                self._toggled[fact] = self.ctx.resolve(frozenset({fact}), targets)
             worlds = self._toggled[fact]
             truth = worlds.truth(atom)
             then = _FINDING_STATUS.get(truth) or (

@@ -34,14 +34,21 @@ class Sensitivity:
 class Worlds:
     """The consequences of one prepared case, and the questions asked of them."""
 
-    def __init__(self, solver: Solver, groups: Sequence[ChoiceGroup], program: Program) -> None:
+    def __init__(self, solver: Solver, groups: Sequence[ChoiceGroup], program: Program,
+                 targets: frozenset[Fact] | None = None) -> None:
+        """With ``targets``, only those atoms are read back from the solver (a cheap what-if:
+        every group is then treated as relevant)."""
         self.solver = solver
         self.groups = list(groups)
-        self.base: Consequences = solver.consequences()
+        self.targets = targets
+        self.base: Consequences = solver.consequences((), targets)
         self.open = frozenset(self.base.brave - self.base.cautious)
-        used = _body_atoms(program, self.base.brave)
-        self.relevant = [g for g, group in enumerate(self.groups)
-                         if any(f in used for alt in group.alternatives for f in alt)]
+        if targets is None:
+            used = _body_atoms(program, self.base.brave)
+            self.relevant = [g for g, group in enumerate(self.groups)
+                             if any(f in used for alt in group.alternatives for f in alt)]
+        else:
+            self.relevant = list(range(len(self.groups)))
 
     def truth(self, atom: Fact, consequences: Consequences | None = None) -> Truth:
         c = consequences or self.base
