@@ -23,7 +23,7 @@ from .result import Result
 from .rulebook.load import default_rules_dir, load_rulebook
 from .rulebook.model import PredicateDecl, Rulebook
 from .rulebook.syntax import Const, Literal, Var
-from .solver.program import Program, compile_program
+from .solver.program import Backend, Program, compile_program
 from .worlds import Worlds, relevant_groups
 
 __all__ = ["BACKENDS", "REQUIRED_OUTPUTS", "Assessment", "Engine", "base_declarations"]
@@ -121,7 +121,8 @@ class Engine:
         return groups
 
 
-def _backend(name: str):  # type: ignore[no-untyped-def]
+def _backend(name: str) -> Backend:
+    """Backends are imported on first use: clingo and pyDatalog are heavy to load."""
     if name == "clingo":
         from .solver.clingo_backend import ClingoBackend
         return ClingoBackend()
