@@ -11,6 +11,7 @@ import datetime as _dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 from .case.encode import Usage, base_predicates, encode_case
 from .case.load import LoadedCase
@@ -22,7 +23,8 @@ from .proof import ProofBuilder
 from .result import Result
 from .rulebook.load import default_rules_dir, load_rulebook
 from .rulebook.model import PredicateDecl, Rulebook
-from .rulebook.syntax import Const, Literal, Var
+from .rulebook.syntax import Const, Var
+from .rulebook.syntax import Literal as Lit
 from .solver.program import Backend, Program, compile_program
 from .worlds import Worlds, relevant_groups
 
@@ -32,6 +34,7 @@ REQUIRED_OUTPUTS = {"candidate": 3, "finding": 3, "defence_raised": 4, "defence_
                     "addresses": 4, "effect": 5, "remedy_considered": 4, "remedy_available": 4,
                     "remedy_reaches_model": 4}
 BACKENDS = ("clingo", "pydatalog")
+EngineName = Literal["clingo", "pydatalog"]
 
 
 def base_declarations() -> dict[str, PredicateDecl]:
@@ -66,7 +69,7 @@ class Engine:
             self._programs[as_of] = (program, _usage(program))
         return self._programs[as_of]
 
-    def assess(self, loaded: LoadedCase, *, engine: str = "clingo",
+    def assess(self, loaded: LoadedCase, *, engine: EngineName = "clingo",
                as_of: _dt.date | None = None, readings: Sequence[str] = (),
                flips: bool = False) -> Assessment:
         """Solve one case on its own.  ``flips`` also tries the opposite of every stated
@@ -139,16 +142,16 @@ def _usage(program: Program) -> Usage:
     dates: set[int] = set()
     for compiled in program.rules:
         for item in compiled.body:
-            terms = item.atom.args if isinstance(item, Literal) else (item.left, item.right)
-            if isinstance(item, Literal):
+            terms = item.atom.args if isinstance(item, Lit) else (item.left, item.right)
+            if isinstance(item, Lit):
                 predicates.add(item.atom.pred)
             for position, term in enumerate(terms):
                 if isinstance(term, Const):
                     if isinstance(term.value, int) and term.value > 10000000:
                         dates.add(term.value)
-                    if isinstance(item, Literal):
+                    if isinstance(item, Lit):
                         constants.setdefault((item.atom.pred, position), set()).add(term.value)
-                elif isinstance(item, Literal) and isinstance(term, Var) \
+                elif isinstance(item, Lit) and isinstance(term, Var) \
                         and not term.name.startswith("_Anon"):
                     open_positions.add((item.atom.pred, position))
     dates.add(date_value(program.as_of))

@@ -17,7 +17,7 @@ import click
 from .errors import EngineError
 
 if TYPE_CHECKING:
-    from .assess import Engine
+    from .assess import Engine, EngineName
     from .result import Result
 
 __all__ = ["exit_status", "main"]
@@ -81,7 +81,7 @@ def main() -> None:
               help="never: exit 0 on success; adverse: exit 3 on an uncured liability; "
                    "indeterminate: also exit 4 when facts are needed.")
 @_rules_option
-def assess(case: Path, fmt: str, engine: str, as_of: _dt.datetime | None,
+def assess(case: Path, fmt: str, engine: EngineName, as_of: _dt.datetime | None,
            readings: tuple[str, ...], output: Path | None, force: bool, flips: bool,
            fail_on: str, rules_dir: Path | None) -> None:
     """Assess a case: findings, mitigation effects, remedies, proofs.

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from importlib.metadata import PackageNotFoundError, version
+from typing import Any, Literal
 
 from .case.encode import EncodedCase
 from .case.load import LoadedCase
@@ -34,7 +35,7 @@ from .result import (
     UnknownFact,
 )
 from .rulebook.model import Rulebook
-from .rulebook.syntax import Literal
+from .rulebook.syntax import Literal as Lit
 from .solver.program import Program
 from .worlds import Sensitivity, Truth, Worlds
 
@@ -60,7 +61,7 @@ class Context:
     facts: dict[Fact, Origin]
     worlds: Worlds
     proofs: ProofBuilder
-    backend: str
+    backend: Literal["clingo", "pydatalog"]
     pinned: Sequence[str]
     resolve: Callable[[frozenset[Fact], frozenset[Fact]], Worlds] = field(repr=False)
     """Solve the case with the given facts toggled, reading back only the target atoms."""
@@ -70,9 +71,12 @@ def determine(ctx: Context, *, flips: bool) -> Result:
     return _Determination(ctx, flips).result()
 
 
-_FINDING_STATUS: dict[Truth, str] = {"true": "established", "false": "not_established"}
-_DEFENCE_STATUS: dict[Truth, str] = {"true": "applies", "false": "fails"}
-_EFFECT_STATUS: dict[Truth, str] = {"true": "established", "false": "not_established"}
+# Status words by truth.  The words are those of the result contract; its models validate them.
+Words = dict[Truth, Any]
+_FINDING_STATUS: Words = {"true": "established", "false": "not_established"}
+_DEFENCE_STATUS: Words = {"true": "applies", "false": "fails"}
+_EFFECT_STATUS: Words = {"true": "established", "false": "not_established"}
+_REMEDY_STATUS: Words = {"true": "available", "false": "unavailable"}
 
 
 class _Determination:
@@ -92,8 +96,8 @@ class _Determination:
                 self._by_pred.setdefault(atom.pred, []).append(atom)
         return self._by_pred.get(pred, [])
 
-    def status(self, atom: Fact, words: dict[Truth, str]) -> tuple[str, list[ReadingOutcome],
-                                                                    list[MissingFact]]:
+    def status(self, atom: Fact, words: Words) -> tuple[Any, list[ReadingOutcome],
+                                                        list[MissingFact]]:
         truth = self.worlds.truth(atom)
         if truth != "open":
             return words[truth], [], []
@@ -102,7 +106,7 @@ class _Determination:
         missing = [self.missing(s, atom, words) for s in self.worlds.sensitivities(atom, "fact")]
         return ("uncertain" if readings else "needs_facts"), readings, missing
 
-    def reading_outcomes(self, s: Sensitivity, words: dict[Truth, str]) -> list[ReadingOutcome]:
+    def reading_outcomes(self, s: Sensitivity, words: Words) -> list[ReadingOutcome]:
         group = self.worlds.groups[s.group]
         point = self.ctx.rulebook.points[group.id.partition(":")[2]]
         out = []
@@ -114,21 +118,21 @@ class _Determination:
                 authorities=[_authority(a) for a in reading.authorities]))
         return out
 
-    def missing(self, s: Sensitivity, atom: Fact, words: dict[Truth, str]) -> MissingFact:
+    def missing(self, s: Sensitivity, atom: Fact, words: Words) -> MissingFact:
         group = self.worlds.groups[s.group]
         return MissingFact(
             fact=group.question, source=_source(group.origin), burden=self.burden(group, atom),
             outcomes={label: words.get(t, "undecided")
                       for label, t in zip(group.labels, s.truths)})
 
-    def burden(self, group: ChoiceGroup, atom: Fact) -> str:
+    def burden(self, group: ChoiceGroup, atom: Fact) -> Literal["claimant", "defendant"]:
         """The burden of the rules that read the fact: the claimant for elements of liability,
         the defendant for defences and for the effects of mitigations it relies on."""
         if atom.pred.startswith("defence"):
             return "defendant"
         preds = {f.pred for alt in group.alternatives for f in alt}
         burdens = {c.rule.burden for c in self.ctx.program.rules
-                   if any(isinstance(i, Literal) and i.atom.pred in preds for i in c.body)}
+                   if any(isinstance(i, Lit) and i.atom.pred in preds for i in c.body)}
         if atom.pred in ("effect", "addresses"):
             return "defendant" if "defendant" in burdens or not burdens else "claimant"
         return "claimant" if "claimant" in burdens or not burdens else "defendant"
@@ -225,7 +229,9 @@ class _Determination:
                 for atom in codes:
                     status, readings, missing = self.status(atom, _EFFECT_STATUS)
                     effects.append(Effect(
-                        finding=finding.id, effect=str(atom.args[4]), status=status,
+                        # effect codes are checked against the contract at load (CE214)
+                        finding=finding.id, effect=atom.args[4],  # type: ignore[arg-type]
+                        status=status,
                         readings=readings, missing_facts=missing, explanation=self.explain(atom)))
                 if not codes:
                     effects.append(Effect(
@@ -250,7 +256,7 @@ class _Determination:
             reaches = Fact("remedy_reaches_model", atom.args)
             out.append(Remedy(
                 finding=_finding_id(atom.args[1:]), remedy=str(atom.args[0]),
-                status={"true": "available", "false": "unavailable"}.get(truth, "uncertain"),
+                status=_REMEDY_STATUS.get(truth, "uncertain"),
                 reaches_model=self.worlds.truth(reaches) == "true",
                 explanation=self.explain(available)))
         return out
@@ -267,6 +273,7 @@ class _Determination:
             maybe = {e.finding for e in mitigation.effects if e.effect == "cure"} - cured
             cured &= set(liable)
             count = _count(len(liable), "liability", "liabilities")
+            answer: Literal["yes", "no", "partly", "uncertain"]
             if not liable:
                 answer, text = "no", ("there is no liability it is offered against: every "
                                       "finding it addresses is not established.")

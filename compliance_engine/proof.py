@@ -24,13 +24,14 @@ from .worlds import Worlds
 __all__ = ["ProofBuilder", "ProofNode"]
 
 NodeKind = Literal["rule", "fact", "lineage", "absent", "condition", "assumed", "reading"]
+Holds = Literal["yes", "in_some_worlds"]
 
 
 @dataclass
 class ProofNode:
     conclusion: str
     kind: NodeKind
-    holds: Literal["yes", "in_some_worlds"] = "yes"
+    holds: Holds = "yes"
     rule: str | None = None
     statement: str | None = None
     authorities: list[Authority] = field(default_factory=list)
@@ -225,7 +226,7 @@ class ProofBuilder:
         if atom.pred == "reading":
             point = self.rulebook.points[str(atom.args[0])]
             reading = next(r for r in point.readings if r.name == atom.args[1])
-            holds = "yes" if atom in self.worlds.base.cautious or self._pinned(atom) \
+            holds: Holds = "yes" if atom in self.worlds.base.cautious or self._pinned(atom) \
                 else "in_some_worlds"
             return ProofNode(f"reading {point.id}:{reading.name}", "reading", holds,
                              statement=reading.statement, authorities=list(reading.authorities))
@@ -257,7 +258,7 @@ class ProofBuilder:
             for item in compiled.body:
                 node.children.append(self._condition(item, binding, stack + (atom,)))
             return node
-        holds = "yes" if atom in cautious else "in_some_worlds"
+        holds: Holds = "yes" if atom in cautious else "in_some_worlds"
         return ProofNode(show(atom), "rule", holds, statement="no derivation found")
 
     def _condition(self, item: Lit | Comparison, binding: Mapping[str, str | int],

@@ -64,13 +64,15 @@ class Worlds:
                       and len(self.groups[g].alternatives) > 1]
         out = []
         for g in candidates:
-            truths = tuple(self.truth(atom, self.solver.consequences([(g, i)], self.open))
-                           for i in range(len(self.groups[g].alternatives)))
+            truths: tuple[Truth, ...] = tuple(
+                self.truth(atom, self.solver.consequences([(g, i)], self.open))
+                for i in range(len(self.groups[g].alternatives)))
             if len(set(truths)) > 1:
                 out.append(Sensitivity(g, truths))
         if kind == "fact" and not out and not self.sensitivities(atom, "reading"):
             # the atom turns on a combination of facts no single one decides: list them all
-            out = [Sensitivity(g, ("open",) * len(self.groups[g].alternatives))
+            unknown: Truth = "open"
+            out = [Sensitivity(g, (unknown,) * len(self.groups[g].alternatives))
                    for g in candidates]
         return out
 

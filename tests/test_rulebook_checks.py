@@ -237,3 +237,11 @@ def test_unreadable_rule_file_is_an_error_not_a_crash(tmp_path: Path, content: s
     (directory / "broken.yaml").write_text(content, encoding="utf-8")
     error = rejected(directory)
     assert "CE200" in error.codes and "broken.yaml" in str(error)
+
+
+def test_effect_code_outside_the_contract_is_rejected(tmp_path: Path) -> None:
+    directory = rulebook_with(tmp_path, rule(
+        "TEST.BAD.code", "effect(M, D, A, C, 'cured') <= addresses(M, D, A, C)"))
+    error = rejected(directory)
+    assert error.codes == ["CE214"]
+    assert "TEST.BAD.code" in str(error) and "'cure'" in str(error)

@@ -73,7 +73,8 @@ def load_case(path: str | pathlib.Path) -> LoadedCase:
     try:
         raw = file.read_bytes()
     except (OSError, ValueError) as exc:
-        message = _READ_ERRORS.get(type(exc), f"cannot read the file ({exc})")
+        message = next((text for kind, text in _READ_ERRORS.items() if isinstance(exc, kind)),
+                       f"cannot read the file ({exc})")
         raise _error(name, "CE100", message) from None
     bad = raw.find(b"\x00")
     try:
@@ -142,7 +143,8 @@ def _parse(text: str, name: str, is_json: bool) -> tuple[Any, Positions]:
     if not isinstance(document, dict):
         raise _error(name, "CE105", f"the top level must be a mapping, not {_kind(document)}",
                      line=1, column=1, expected="a mapping with case:, parties:, acts: ...")
-    positions: Positions = {(): (document.lc.line + 1, document.lc.col + 1)}
+    lc: Any = getattr(document, "lc")  # noqa: B009 - ruamel's line/column record
+    positions: Positions = {(): (lc.line + 1, lc.col + 1)}
     try:
         return _walk(document, (), positions, [0]), positions
     except (OverflowError, RecursionError) as exc:

@@ -77,7 +77,7 @@ class CaseInfo(_Record):
     title: Text = Field(description="Human title, e.g. 'Bartz v. Anthropic PBC'.")
     as_of: Date = Field(description="Date of the analysis; conduct after it is ignored.")
     jurisdictions: list[Jurisdiction] = Field(
-        default_factory=lambda: ["us"], description="Legal systems to analyse.")
+        default_factory=lambda: list[Jurisdiction](["us"]), description="Legal systems to analyse.")
     summary: str | None = _text("Short narrative of the dispute.")
 
 
@@ -302,7 +302,8 @@ class Case(_Record):
                     for position, ref in enumerate(refs):
                         ref = ref.parent if isinstance(ref, DerivedFrom) else ref
                         if ref is not None and ref not in allowed[kind]:
-                            place = [field, position] if isinstance(value, list) else [field]
+                            place: list[str | int] = [field, position] \
+                                if isinstance(value, list) else [field]
                             raise _ref_error(collection, index, place,
                                              f"unknown {kind} id {ref!r}")
 

@@ -14,7 +14,7 @@ import networkx as nx
 
 from ..errors import Problem
 from .model import ContestedPoint, PredicateDecl, Rule
-from .syntax import Atom, Comparison, Literal, Var
+from .syntax import Atom, Comparison, Const, Literal, Var
 
 __all__ = ["check_rules", "dependency_graph"]
 
@@ -49,6 +49,13 @@ def check_rules(rules: list[Rule], predicates: Mapping[str, PredicateDecl],
                        f"{atom.pred}({', '.join(decl.args)})")
             elif where == "head" and decl.kind == "base":
                 report("CE210", f"{atom.pred} is a case fact; rules may not conclude it")
+            elif where == "head":
+                for position, allowed in decl.values.items():
+                    term = atom.args[position] if position < len(atom.args) else None
+                    if not (isinstance(term, Const) and term.value in allowed):
+                        report("CE214", f"{atom.pred} concludes {term} as its "
+                                        f"{decl.args[position]!r}", "one of: " + ", ".join(
+                                            repr(v) for v in allowed))
         for message in _unsafe(rule):
             report("CE206", message)
         if rule.decl.reading is not None:

@@ -111,7 +111,7 @@ def _yaml(path: Path, problems: list[Problem]) -> tuple[Any, dict[int, int]]:
 
 def _plain(value: Any) -> Any:
     if isinstance(value, dict):
-        return {str(k): _plain(v) for k, v in value.items()}
+        return {(int(k) if isinstance(k, int) else str(k)): _plain(v) for k, v in value.items()}
     if isinstance(value, list):
         return [_plain(v) for v in value]
     if isinstance(value, bool) or value is None:

@@ -52,6 +52,10 @@ class PredicateDecl(_Strict):
     args: list[str] = Field(min_length=1, description="Meaning of each argument, in order.")
     meaning: str = Field(min_length=3)
     kind: Literal["base", "derived", "output"] = "derived"
+    values: dict[int, list[str]] = Field(
+        default_factory=dict,
+        description="Argument position (0-based) → the only constants a rule may conclude there "
+                    "(e.g. the effect codes of the result contract).")
 
     @property
     def arity(self) -> int:

@@ -212,7 +212,8 @@ def _term(node: ast.expr, fresh: _Fresh, allow_anonymous: bool) -> Term:
             return Var(name)
         raise SyntaxProblem(f"{name!r}: constants must be quoted ('{name}'); variables start "
                             "with a capital letter", _col(node))
-    if isinstance(node, ast.Constant) and type(node.value) in (str, int):
+    if isinstance(node, ast.Constant) and isinstance(node.value, (str, int)) \
+            and not isinstance(node.value, bool):
         return Const(node.value)
     if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub) \
             and isinstance(node.operand, ast.Constant) and type(node.operand.value) is int:
