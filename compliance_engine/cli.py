@@ -233,3 +233,7 @@ def _engine(rules_dir: Path | None) -> Engine:
     from .assess import Engine
 
     return Engine(rules_dir)
+
+
+if __name__ == "__main__":  # pragma: no cover - python -m compliance_engine.cli
+    main()

@@ -241,3 +241,20 @@ def test_assess_unknown_reading_is_an_error() -> None:
 def test_assess_bad_date_is_a_usage_error() -> None:
     result = run("assess", BARTZ, "--as-of", "2026-13-01")
     assert result.exit_code == 2
+
+
+def test_json_is_identical_across_processes_and_hash_seeds() -> None:
+    """Identical input gives identical output, whatever order Python happens to hash things in."""
+    import os
+    import subprocess
+    import sys
+
+    case = pathlib.Path(__file__).resolve().parents[1] / "case_studies" / "kadrey" / "case.yaml"
+    outputs = set()
+    for seed in ("1", "2"):
+        done = subprocess.run(
+            [sys.executable, "-m", "compliance_engine.cli", "assess", str(case), "--format",
+             "json", "--fail-on", "never"], capture_output=True, check=True,
+            env={**os.environ, "PYTHONHASHSEED": seed})
+        outputs.add(done.stdout)
+    assert len(outputs) == 1

@@ -197,3 +197,16 @@ def test_as_of_before_the_settlement_leaves_the_claim_uncured(engine: Engine) ->
     assert not any(m.effects for m in result.mitigations if m.id == "settlement")
     acts = {f.act for f in result.findings}
     assert "keep_library_after_release" not in acts  # conduct after the date is not assessed
+
+
+def test_rules_apply_only_while_in_force(engine: Engine) -> None:
+    """The US modules are dated from the Copyright Act of 1976's effective date: assessed on an
+    earlier date, no US copyright rule is in force and no finding arises."""
+    now = engine.assess(load_case(ROOT / "bartz" / "case.yaml")).result
+    before = engine.assess(load_case(ROOT / "bartz" / "case.yaml"),
+                           as_of=dt.date(1977, 12, 31)).result
+    assert before.rulebook.rules_in_force < now.rulebook.rules_in_force
+    assert before.findings == [] and now.findings
+    rule = engine.rulebook.rule("US.FAIR_USE.training")
+    assert rule.decl.valid_from == dt.date(1978, 1, 1)
+    assert not rule.in_force(dt.date(1977, 12, 31)) and rule.in_force(dt.date(1978, 1, 1))

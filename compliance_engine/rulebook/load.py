@@ -72,6 +72,9 @@ def load_rulebook(directory: Path, base: Mapping[str, PredicateDecl],
                 problems.append(Problem("CE201", str(exc), file=_rel(path, directory),
                                         line=line, column=exc.column, path=decl.id))
                 continue
+            decl = decl.model_copy(update={
+                "valid_from": decl.valid_from or rule_file.valid_from,
+                "valid_to": decl.valid_to or rule_file.valid_to})
             rules.append(Rule(decl, parsed, rule_file.module, rule_file.jurisdiction,
                               decl.burden or rule_file.burden, _rel(path, directory), line))
     problems.extend(check_rules(rules, predicates, points, required_outputs))

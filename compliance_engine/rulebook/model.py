@@ -87,6 +87,10 @@ class RuleFile(_Strict):
     jurisdiction: str
     burden: Literal["claimant", "defendant"] = Field(
         default="claimant", description="Who bears the burden of the facts these rules need.")
+    valid_from: Date | None = Field(
+        default=None, description="In force from this date, for rules that do not say.")
+    valid_to: Date | None = Field(
+        default=None, description="In force until this date, for rules that do not say.")
     rules: list[RuleDecl]
 
 
