@@ -77,6 +77,7 @@ _FINDING_STATUS: Words = {"true": "established", "false": "not_established"}
 _DEFENCE_STATUS: Words = {"true": "applies", "false": "fails"}
 _EFFECT_STATUS: Words = {"true": "established", "false": "not_established"}
 _REMEDY_STATUS: Words = {"true": "available", "false": "unavailable"}
+_REACHES: Words = {"true": "yes", "false": "no", "open": "uncertain"}
 
 
 class _Determination:
@@ -258,6 +259,7 @@ class _Determination:
                 finding=_finding_id(atom.args[1:]), remedy=str(atom.args[0]),
                 status=_REMEDY_STATUS.get(truth, "uncertain"),
                 reaches_model=self.worlds.truth(reaches) == "true",
+                reaches_model_status=_REACHES[self.worlds.truth(reaches)],
                 explanation=self.explain(available)))
         return out
 

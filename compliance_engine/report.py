@@ -127,7 +127,7 @@ def _effect(effect: Effect) -> Iterator[str]:
 
 def _remedies(result: Result) -> list[str]:
     return [f"  {r.finding}: {r.remedy}: {r.status}; reaches the model: "
-            f"{'yes' if r.reaches_model else 'no'}" for r in result.remedies]
+            f"{r.reaches_model_status}" for r in result.remedies]
 
 
 def _proofs(result: Result) -> list[str]:

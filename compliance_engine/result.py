@@ -146,6 +146,9 @@ class Remedy(_Out):
     finding: str
     remedy: str
     status: Literal["available", "unavailable", "uncertain"]
+    reaches_model_status: Literal["yes", "no", "uncertain"] = Field(
+        default="no", description="Whether the remedy reaches the model: 'uncertain' when that "
+                                  "turns on a contested reading or an unknown fact.")
     reaches_model: bool = Field(description="True when the remedy reaches the model itself in "
                                             "every world considered.")
     explanation: Explanation | None = None

@@ -210,3 +210,17 @@ def test_rules_apply_only_while_in_force(engine: Engine) -> None:
     rule = engine.rulebook.rule("US.FAIR_USE.training")
     assert rule.decl.valid_from == dt.date(1978, 1, 1)
     assert not rule.in_force(dt.date(1977, 12, 31)) and rule.in_force(dt.date(1978, 1, 1))
+
+
+def test_remedies_against_a_model_that_is_a_copy_reach_the_model(engine: Engine) -> None:
+    def change(d: dict[str, Any]) -> None:
+        d["models"][0]["memorisation"] = True
+    remedies = lambda r: {(x.remedy, x.reaches_model_status) for x in r.remedies  # noqa: E731
+                          if x.finding == "US.COPY.REPRO/claude_weights/lyrics"}
+    contested = engine.assess(variant("concord", change)).result
+    assert ("injunction", "uncertain") in remedies(contested)
+    pinned = engine.assess(variant("concord", change),
+                           readings=["memorised_weights_are_copies", "weights_are_articles"]).result
+    assert {("injunction", "yes"), ("impoundment_destruction", "yes"),
+            ("damages_and_profits", "no")} <= remedies(pinned)
+    assert all(x.reaches_model for x in pinned.remedies if x.reaches_model_status == "yes")
