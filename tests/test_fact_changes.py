@@ -215,7 +215,7 @@ def test_rules_apply_only_while_in_force(engine: Engine) -> None:
 def test_remedies_against_a_model_that_is_a_copy_reach_the_model(engine: Engine) -> None:
     def change(d: dict[str, Any]) -> None:
         d["models"][0]["memorisation"] = True
-    remedies = lambda r: {(x.remedy, x.reaches_model_status) for x in r.remedies  # noqa: E731
+    remedies = lambda r: {(x.remedy, x.reaches_model_status) for x in r.remedies
                           if x.finding == "US.COPY.REPRO/claude_weights/lyrics"}
     contested = engine.assess(variant("concord", change)).result
     assert ("injunction", "uncertain") in remedies(contested)
