@@ -173,7 +173,7 @@ def test_flips_name_the_stated_facts_that_would_change_a_status(engine: Engine) 
     ("exact_unlearning", set(), set()),
     ("output_filter", set(), set()),
     ("dataset_deletion", {"future"}, set()),
-    ("clean_retrain", {"future"}, set()),
+    ("clean_retrain", set(), set()),  # retiring the model does not end library retention
     ("opt_out_compliance", {"future"}, set()),
 ])
 def test_no_technical_mitigation_cures_an_accrued_copy(engine: Engine, kind: str,
@@ -224,3 +224,24 @@ def test_remedies_against_a_model_that_is_a_copy_reach_the_model(engine: Engine)
     assert {("injunction", "yes"), ("impoundment_destruction", "yes"),
             ("damages_and_profits", "no")} <= remedies(pinned)
     assert all(x.reaches_model for x in pinned.remedies if x.reaches_model_status == "yes")
+
+
+@pytest.mark.parametrize(("kind", "weights", "outputs"), [
+    ("clean_retrain", "future", "future"),
+    ("exact_unlearning", "future", "future"),
+    ("approximate_unlearning", "uncertain", "uncertain"),
+    ("output_filter", "none", "future"),
+    ("dataset_deletion", "none", "none"),
+])
+def test_removal_versus_suppression_on_the_model_and_its_outputs(
+        engine: Engine, kind: str, weights: str, outputs: str) -> None:
+    """Parameter-level removal reaches the model-as-copy theory; output suppression reaches
+    outputs only; approximate unlearning cannot be shown to remove anything."""
+    def change(d: dict[str, Any]) -> None:
+        # dated before the suit, so that deletion is not also an aggravation
+        d["mitigations"] = [{"id": "m", "kind": kind, "date": "2023-05-01", "targets": ["claude"]}]
+    result = engine.assess(variant("concord", change)).result
+    got = {e.finding: e.effect for m in result.mitigations for e in m.effects}
+    assert got["US.COPY.REPRO/claude_weights/lyrics"] == weights
+    assert got["US.COPY.REPRO/lyric_outputs/lyrics"] == outputs
+    assert got.get("US.COPY.REPRO/torrent_songbooks/songbooks", "none") == "none"
