@@ -245,3 +245,11 @@ def test_removal_versus_suppression_on_the_model_and_its_outputs(
     assert got["US.COPY.REPRO/claude_weights/lyrics"] == weights
     assert got["US.COPY.REPRO/lyric_outputs/lyrics"] == outputs
     assert got.get("US.COPY.REPRO/torrent_songbooks/songbooks", "none") == "none"
+
+
+def test_us_copyright_reaches_only_acts_done_in_the_us(engine: Engine) -> None:
+    def change(d: dict[str, Any]) -> None:
+        by_id(d["acts"], "acq_libgen")["place"] = "de"
+    result = engine.assess(variant("bartz", change)).result
+    assert not any(f.act == "acq_libgen" for f in result.findings)
+    assert any(f.act == "acq_pilimi" for f in result.findings)
