@@ -7,7 +7,7 @@ import datetime as _dt
 from dataclasses import dataclass
 from typing import Literal
 
-__all__ = ["ChoiceGroup", "Fact", "Origin", "Value", "date_value", "render_date"]
+__all__ = ["ChoiceGroup", "Fact", "Origin", "Value", "as_date", "date_value", "render_date"]
 
 Value = str | int
 
@@ -51,9 +51,14 @@ def date_value(day: _dt.date) -> int:
     return day.year * 10000 + day.month * 100 + day.day
 
 
-def render_date(value: int) -> str:
-    text = f"{value:08d}"
+def as_date(value: int) -> _dt.date | None:
+    """The calendar date a ``YYYYMMDD`` number stands for, if it is one."""
     try:
-        return _dt.date(int(text[:4]), int(text[4:6]), int(text[6:])).isoformat()
+        return _dt.date(value // 10000, value // 100 % 100, value % 100)
     except ValueError:
-        return f"a date between {text[:4]}-{text[4:6]}-{int(text[6:]) - 1:02d} and the next"
+        return None
+
+
+def render_date(value: int) -> str:
+    day = as_date(value)
+    return day.isoformat() if day else str(value)

@@ -28,7 +28,7 @@ from typing import Any, Literal, get_args, get_origin
 
 from pydantic import BaseModel
 
-from ..facts import ChoiceGroup, Fact, Origin, Value, date_value, render_date
+from ..facts import ChoiceGroup, Fact, Origin, Value, as_date, date_value
 from ..rulebook.model import PredicateDecl
 from .load import format_path
 from .model import Case, CaseInfo
@@ -257,9 +257,9 @@ def _alternatives(slot: _Slot, subject: tuple[Value, ...], usage: Usage,
         return ("true", "false"), ((Fact(slot.pred, subject),), ())
     position = len(subject)
     if _is_date(slot.annotation):
-        values: list[Value] = _date_classes(sorted(known_dates))
-        return tuple(render_date(int(v)) for v in values), tuple(
-            (Fact(slot.pred, subject + (v,)),) for v in values)
+        classes = _date_classes(sorted(known_dates))
+        return tuple(label for _, label in classes), tuple(
+            (Fact(slot.pred, subject + (value,)),) for value, _ in classes)
     domain = list(get_args(slot.annotation)) if get_origin(slot.annotation) is Literal else []
     if domain:
         key = (slot.pred, position)
@@ -274,14 +274,20 @@ def _alternatives(slot: _Slot, subject: tuple[Value, ...], usage: Usage,
     raise TypeError(f"{slot.pred}: cannot enumerate the values of an unknown {slot.shape}")
 
 
-def _date_classes(dates: list[int]) -> list[Value]:
-    """One representative per order class relative to the known dates."""
-    if not dates:
-        return [20000101]
-    out: list[Value] = [dates[0] - 1]
-    for i, day in enumerate(dates):
-        out.append(day)
-        following = dates[i + 1] if i + 1 < len(dates) else None
-        if following is None or following - day > 1:
-            out.append(day + 1)
+def _date_classes(dates: list[int]) -> list[tuple[int, str]]:
+    """One calendar day per order class relative to the known dates (each known date, one day in
+    each gap between them, one before the first and one after the last), with a label.  Rules
+    only compare dates, so these few values stand exactly for every date the fact could take."""
+    days = [day for day in map(as_date, dates) if day is not None]
+    if not days:
+        return [(date_value(_dt.date(2000, 1, 1)), "any date")]
+    one = _dt.timedelta(days=1)
+    out = [(date_value(days[0] - one), f"before {days[0]}")]
+    for i, day in enumerate(days):
+        out.append((date_value(day), f"on {day}"))
+        following = days[i + 1] if i + 1 < len(days) else None
+        if following is None:
+            out.append((date_value(day + one), f"after {day}"))
+        elif following - day > one:
+            out.append((date_value(day + one), f"between {day} and {following}"))
     return out
