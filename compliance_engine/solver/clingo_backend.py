@@ -16,8 +16,8 @@ from clingo import ast
 
 from ..errors import EvaluationError
 from ..facts import ChoiceGroup, Fact
-from ..rulebook.syntax import Atom, Comparison, Literal, Term, Var
-from .program import Consequences, Program
+from ..rulebook.syntax import Term, Var
+from .program import Consequences, Dialect, Program
 
 __all__ = ["ClingoBackend", "to_asp"]
 
@@ -38,30 +38,20 @@ def _const(value: str | int) -> str:
     return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-def _atom(atom: Atom) -> str:
-    return f"{atom.pred}({','.join(_term(a) for a in atom.args)})"
-
-
 def _fact(fact: Fact) -> str:
     return f"{fact.pred}({','.join(_const(a) for a in fact.args)})"
+
+
+_ASP = Dialect(term=_term, negation="not ", conjunction=", ", arrow=" :- ", end=".",
+               comparison=lambda left, op, right: f"{left}{_OPS[op]}{right}")
 
 
 def to_asp(program: Program) -> str:
     """ASP text of the instrumented rules (facts and choices are added per case)."""
     lines = []
-    for compiled in program.rules:
-        body = []
-        for item in compiled.body:
-            if isinstance(item, Literal):
-                body.append(("not " if item.negated else "") + _atom(item.atom))
-            else:
-                assert isinstance(item, Comparison)
-                body.append(f"{_term(item.left)}{_OPS[item.op]}{_term(item.right)}")
-        fired = _atom(compiled.fired_atom())
-        lines.append(f"% {compiled.rule.id}")
-        lines.append(f"{fired} :- {', '.join(body)}.")
-        lines.append(f"{_atom(compiled.rule.parsed.head)} :- {fired}.")
-        lines.append(f"#show {compiled.fired}/{compiled.fired_arity}.")
+    for compiled, fired_rule, head_rule in _ASP.rules(program):
+        lines += [f"% {compiled.rule.id}", fired_rule, head_rule,
+                  f"#show {compiled.fired}/{compiled.fired_arity}."]
     heads = sorted({(c.rule.parsed.head.pred, len(c.rule.parsed.head.args)) for c in program.rules})
     lines.extend(f"#show {name}/{arity}." for name, arity in heads)
     return "\n".join(lines) + "\n"

@@ -13,18 +13,26 @@ their answers and their proofs can be compared atom for atom.
 from __future__ import annotations
 
 import datetime as _dt
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol, TypeVar
 
 from ..facts import ChoiceGroup, Fact
 from ..rulebook.model import Rule, Rulebook
-from ..rulebook.syntax import Atom, Comparison, Const, Literal, Var
+from ..rulebook.syntax import Atom, Comparison, Const, Literal, Term, Var
 
 T = TypeVar("T")
 
-__all__ = ["Backend", "CompiledRule", "Consequences", "Program", "Solver", "compile_program",
-           "ground_atom"]
+__all__ = [
+    "Backend",
+    "CompiledRule",
+    "Consequences",
+    "Dialect",
+    "Program",
+    "Solver",
+    "compile_program",
+    "ground_atom",
+]
 
 
 @dataclass(frozen=True)
@@ -62,6 +70,33 @@ class Program:
         if key not in self._cache:
             self._cache[key] = build(self)
         return self._cache[key]  # type: ignore[return-value]
+
+
+@dataclass(frozen=True)
+class Dialect:
+    """How one backend writes the shared program: its terms, negation, comparisons, joins."""
+
+    term: Callable[[Term], str]
+    negation: str
+    comparison: Callable[[str, str, str], str]      # (left, operator, right)
+    conjunction: str
+    arrow: str
+    separator: str = ","
+    end: str = ""
+
+    def atom(self, atom: Atom) -> str:
+        return f"{atom.pred}({self.separator.join(self.term(a) for a in atom.args)})"
+
+    def rules(self, program: Program) -> Iterator[tuple[CompiledRule, str, str]]:
+        """For each compiled rule, its rule-instance rule and its head rule, as text."""
+        for compiled in program.rules:
+            body = [(self.negation if item.negated else "") + self.atom(item.atom)
+                    if isinstance(item, Literal) else
+                    self.comparison(self.term(item.left), item.op, self.term(item.right))
+                    for item in compiled.body]
+            fired = self.atom(compiled.fired_atom())
+            yield (compiled, f"{fired}{self.arrow}{self.conjunction.join(body)}{self.end}",
+                   f"{self.atom(compiled.rule.parsed.head)}{self.arrow}{fired}{self.end}")
 
 
 def ground_atom(atom: Atom, binding: Mapping[str, str | int]) -> Fact:

@@ -15,8 +15,8 @@ from collections.abc import Iterable, Sequence
 
 from ..errors import EvaluationError
 from ..facts import ChoiceGroup, Fact
-from ..rulebook.syntax import Atom, Comparison, Literal, Term, Var
-from .program import Consequences, Program
+from ..rulebook.syntax import Term, Var
+from .program import Consequences, Dialect, Program
 
 __all__ = ["MAX_WORLDS", "PyDatalogBackend", "to_pydatalog"]
 
@@ -27,24 +27,14 @@ def _term(term: Term) -> str:
     return term.name if isinstance(term, Var) else repr(term.value)
 
 
-def _atom(atom: Atom) -> str:
-    return f"{atom.pred}({', '.join(_term(a) for a in atom.args)})"
+_PYDATALOG = Dialect(term=_term, negation="~", conjunction=" & ", arrow=" <= ", separator=", ",
+                     comparison=lambda left, op, right: f"({left} {op} {right})")
 
 
 def to_pydatalog(program: Program) -> str:
     """pyDatalog text of the instrumented rules."""
-    lines = []
-    for compiled in program.rules:
-        body = []
-        for item in compiled.body:
-            if isinstance(item, Literal):
-                body.append(("~" if item.negated else "") + _atom(item.atom))
-            else:
-                assert isinstance(item, Comparison)
-                body.append(f"({_term(item.left)} {item.op} {_term(item.right)})")
-        fired = _atom(compiled.fired_atom())
-        lines.append(f"{fired} <= {' & '.join(body)}")
-        lines.append(f"{_atom(compiled.rule.parsed.head)} <= {fired}")
+    lines = [line for _, fired_rule, head_rule in _PYDATALOG.rules(program)
+             for line in (fired_rule, head_rule)]
     return "\n".join(lines) + "\n"
 
 
