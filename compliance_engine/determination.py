@@ -235,6 +235,10 @@ class _Determination:
                         status=status,
                         readings=readings, missing_facts=missing, explanation=self.explain(atom)))
                 if not codes:
+                    reasons = [self.explain(addresses)]
+                    mismatch = Fact("mismatch", key)
+                    if mismatch in self.brave:
+                        reasons.append(self.explain(mismatch))
                     effects.append(Effect(
                         finding=finding.id, effect="none", status="established",
                         explanation=Explanation(
@@ -243,7 +247,7 @@ class _Determination:
                             statement="The mitigation is offered against this liability, but no "
                                       "rule in force derives a cure, limit, remedy change or "
                                       "aggravation from the facts.",
-                            children=[self.explain(addresses)])))
+                            children=reasons)))
             out.append(MitigationResult(id=m.id, kind=m.kind,
                                         date=m.date.isoformat() if m.date else None,
                                         effects=effects))

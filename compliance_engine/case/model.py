@@ -54,6 +54,14 @@ MitigationKind = Literal[
     "clean_retrain", "retroactive_license", "settlement_release", "opt_out_compliance",
 ]
 Assent = Literal["clickwrap", "browsewrap", "signin_wrap", "none"]
+LawfulBasis = Literal["consent", "contract", "legal_obligation", "vital_interests", "public_task",
+                      "legitimate_interests", "none"]
+Circuit = Literal["1st", "2d", "3d", "4th", "5th", "6th", "7th", "8th", "9th", "10th", "11th",
+                  "dc", "fed"]
+Measure = Literal["paywall", "login", "captcha", "ip_block", "rate_limit", "robots_txt",
+                  "rolling_cipher", "encryption", "drm"]
+ReservationForm = Literal["robots_txt", "tdm_rep", "http_header", "metadata", "tos_text",
+                          "imprint_text", "none"]
 
 
 def _none(annotation_default: Any = None, *, description: str) -> Any:
@@ -78,6 +86,8 @@ class CaseInfo(_Record):
     as_of: Date = Field(description="Date of the analysis; conduct after it is ignored.")
     jurisdictions: list[Jurisdiction] = Field(
         default_factory=lambda: list[Jurisdiction](["us"]), description="Legal systems to analyse.")
+    us_circuit: Circuit | None = _none(
+        description="US: the federal circuit whose law governs the forum (absent: none stated).")
     summary: str | None = _text("Short narrative of the dispute.")
 
 
@@ -87,7 +97,17 @@ class Party(_Record):
     kind: Literal["person", "company", "class", "collecting_society", "regulator",
                   "government"] | None = Field(default=None, description="What sort of party.")
     roles: list[Literal["developer", "right_holder", "licensor", "claimant", "defendant",
-                        "regulator"]] = Field(default_factory=list, description="Roles played.")
+                        "regulator", "data_subject", "deployer"]] = Field(
+        default_factory=list, description="Roles played.")
+    research_organisation: bool | None = Field(
+        default=None, description="EU/UK: a research organisation or cultural-heritage "
+                                  "institution acting on a not-for-profit or public-interest "
+                                  "basis (DSM Art 2(1)).")
+    commercial_influence: bool | None = Field(
+        default=None, description="EU: a commercial undertaking has decisive influence over the "
+                                  "research organisation, with preferential access to results.")
+    main_establishment: Jurisdiction | None = _none(
+        description="GDPR: where the party's main establishment in the EU is (absent: none).")
 
 
 class WorkCohort(_Record):
@@ -111,6 +131,20 @@ class WorkCohort(_Record):
         default=None,
         description="US: registered before infringement commenced or within three months of "
                     "publication (17 U.S.C. §412).")
+    compilation: bool | None = Field(
+        default=None, description="The works are parts of one compilation (one statutory award).")
+    cmi_attached: bool | None = Field(
+        default=None, description="Copyright management information (author, title, notice, "
+                                  "licence terms) was conveyed with the copies (17 U.S.C. §1202(c)).")
+    lawful_basis: LawfulBasis | None = Field(
+        default=None, description="Personal data: the GDPR Art 6(1) basis relied on for training.")
+    special_category: bool | None = Field(
+        default=None, description="Personal data: includes special categories (GDPR Art 9).")
+    children_data: bool | None = Field(
+        default=None, description="Personal data of children (COPPA; GDPR Art 8).")
+    collected_unlawfully: bool | None = Field(
+        default=None, description="The data was collected by a deceptive or unfair practice, or "
+                                  "without a required consent (FTC Act §5, COPPA).")
 
 
 class SourceTerms(_Record):
@@ -129,6 +163,22 @@ class SourceTerms(_Record):
         default=None, description="Date of the opt-out snapshot the reservation fact rests on.")
     access_gated: bool | None = Field(default=None,
                                       description="Access was behind a login or paywall.")
+    reservation_form: ReservationForm | None = Field(
+        default=None, description="The form the TDM/AI reservation took (machine-readable or "
+                                  "natural-language).")
+    reserved_since: Date | None = Field(
+        default=None, description="Date the TDM/AI reservation was first in force.")
+    applies_logged_out: bool | None = Field(
+        default=None, description="The terms by their own words reach use by visitors who are "
+                                  "not logged in (and survive termination of an account).")
+    prohibits_commercial_use: bool | None = Field(
+        default=None, description="The terms forbid commercial use of the content.")
+    requires_attribution: bool | None = Field(
+        default=None, description="The licence conditions use on attribution or on keeping the "
+                                  "licence notice (e.g. MIT, GPL).")
+    promise_beyond_copying: bool | None = Field(
+        default=None, description="The terms impose a promise beyond not copying (payment, access "
+                                  "limits, rate limits): an 'extra element' against preemption.")
 
 
 class Source(_Record):
@@ -138,6 +188,14 @@ class Source(_Record):
     pirated: bool | None = Field(
         default=None, description="The source distributes unauthorised copies.")
     terms: SourceTerms | None = Field(default=None, description="Terms that governed access.")
+    operator: Id | None = _none(
+        description="Party who runs the source and whose terms and servers are at stake "
+                    "(absent: none).")
+    database_protected: bool | None = Field(
+        default=None, description="EU: the source's database is protected by copyright or the "
+                                  "sui generis right (Database Directive 96/9).")
+    time_sensitive: bool | None = Field(
+        default=None, description="The source gathers time-sensitive information at a cost (news).")
 
 
 class DerivedFrom(_Record):
@@ -170,6 +228,19 @@ class Model(_Record):
     memorisation_evidence: str | None = _text("Where the memorisation fact comes from.")
     commercial: bool | None = Field(default=None,
                                     description="The model is exploited commercially.")
+    gpai: bool | None = Field(
+        default=None, description="EU AI Act: a general-purpose AI model (Art 3(63)).")
+    eu_market_date: Date | None = _none(
+        description="EU AI Act: date first placed on the EU market (absent: not placed).")
+    copyright_policy: bool | None = Field(
+        default=None, description="EU AI Act Art 53(1)(c): a copyright policy honouring Art 4(3) "
+                                  "reservations is in place.")
+    training_summary: bool | None = Field(
+        default=None, description="EU AI Act Art 53(1)(d): the public training-content summary "
+                                  "is published.")
+    extraction_insignificant: bool | None = Field(
+        default=None, description="GDPR: tested likelihood of extracting training personal data, "
+                                  "directly or by queries, is insignificant (EDPB Opinion 28/2024).")
 
 
 class Act(_Record):
@@ -203,6 +274,39 @@ class Act(_Record):
         default=None, description="Evidence the act's outputs substitute for the works.")
     market_dilution_evidence: bool | None = Field(
         default=None, description="Evidence of market dilution by competing outputs.")
+    knowing: bool | None = Field(
+        default=None, description="The actor knew, or recklessly disregarded, that the act was "
+                                  "unauthorised (wilfulness; secondary-infringement knowledge).")
+    logged_in: bool | None = Field(
+        default=None, description="Scraping: done through a logged-in account.")
+    authorization_revoked: bool | None = Field(
+        default=None, description="Access continued after a cease-and-desist, ban or account "
+                                  "termination.")
+    circumvented: Measure | None = _none(
+        description="Technological measure bypassed to get the material (absent: none).")
+    server_impairment: bool | None = Field(
+        default=None, description="The access impaired the servers or deprived the operator of "
+                                  "their use (load, cost).")
+    cmi_removed: bool | None = Field(
+        default=None, description="Copyright management information was removed or altered.")
+    identical_copy: bool | None = Field(
+        default=None, description="The copies made or output are identical to the works.")
+    disseminated: bool | None = Field(
+        default=None, description="Copies from which CMI was removed reached the public.")
+    enjoyment_purpose: bool | None = Field(
+        default=None, description="Japan: a purpose of enjoying, or letting others enjoy, the "
+                                  "expression co-exists (style imitation, RAG, similar outputs).")
+    lawful_access: bool | None = Field(
+        default=None, description="The actor had lawful access to the material (not via a "
+                                  "circumvented paywall or in breach of terms).")
+    supplied_to_others: bool | None = Field(
+        default=None, description="The copies were supplied to others beyond verifying results.")
+    free_rides: bool | None = Field(
+        default=None, description="Hot news: the use free-rides on the source's gathering of "
+                                  "time-sensitive information and competes directly with it.")
+    threatens_incentive: bool | None = Field(
+        default=None, description="Hot news: the free-riding so reduces the incentive to gather "
+                                  "the news that the source's existence or quality is threatened.")
     description: str | None = _text("What happened, in words.")
 
 
@@ -243,16 +347,25 @@ class Mitigation(_Record):
                     "measure (absent: none).")
     verification: Verification | None = Field(default=None,
                                               description="Evidence the measure did what it says.")
+    withdrawn: Date | None = _none(
+        description="The measure was withdrawn or switched off on this date (absent: still in "
+                    "place).")
     description: str | None = _text("What was done, in words.")
 
 
 class Event(_Record):
     id: Id
     kind: Literal["notice", "litigation_hold", "suit", "class_certification", "judgment",
-                  "order"] = Field(description="What happened.")
+                  "order", "erasure_request", "cease_and_desist", "account_termination",
+                  "regulatory_decision"] = Field(description="What happened.")
     date: Date | None = Field(default=None, description="When.")
     by: Id | None = _none(description="Party who gave notice or sued.")
     against: Id | None = _none(description="Party it was directed at.")
+    targets: list[Id] = Field(default_factory=list,
+                              description="Artefacts, acts or work cohorts it concerns.")
+    requires: list[Literal["data_deletion", "model_deletion", "processing_ban", "fine",
+                           "injunction"]] = Field(
+        default_factory=list, description="Order or decision: the measures it requires.")
     description: str | None = _text("What happened, in words.")
 
 
@@ -311,14 +424,16 @@ class Case(_Record):
 _ID_KINDS = ("parties", "works", "sources", "datasets", "models", "acts", "mitigations", "events")
 
 _REFERENCES: dict[str, tuple[tuple[str, str], ...]] = {
+    "parties": (),
     "works": (("owners", "party"), ("sources", "source")),
+    "sources": (("operator", "party"),),
     "datasets": (("derived_from", "artefact"),),
     "models": (("trained_on", "dataset"), ("derived_from", "model")),
     "acts": (("actor", "party"), ("source", "source"), ("inputs", "artefact"),
              ("output", "artefact"), ("works", "work")),
     "mitigations": (("actor", "party"), ("targets", "target"), ("grantors", "party"),
                     ("replacement", "model"), ("required_by", "requirement")),
-    "events": (("by", "party"), ("against", "party")),
+    "events": (("by", "party"), ("against", "party"), ("targets", "target")),
 }
 
 

@@ -3,10 +3,11 @@
 Layout of a rulebook directory::
 
     rulebook.yaml       version and title
-    predicates.yaml     declared derived and output predicates (case facts are declared by the
-                        case schema, see ``compliance_engine.case.encode``)
-    contested.yaml      contested points and their readings
-    **/*.yaml           rule files, one doctrine module each
+    predicates.yaml     derived and output predicates shared by several modules (case facts are
+                        declared by the case schema, see ``compliance_engine.case.encode``)
+    contested.yaml      contested points shared by several modules
+    **/*.yaml           rule files, one doctrine module each; a module may declare its own
+                        ``predicates`` and contested ``points`` beside its ``rules``
 """
 
 from __future__ import annotations
@@ -21,7 +22,15 @@ from ruamel.yaml import YAML
 
 from ..errors import Problem, RulebookError
 from .check import check_rules
-from .model import ContestedFile, PredicateDecl, PredicateFile, Rule, Rulebook, RuleFile
+from .model import (
+    ContestedFile,
+    ContestedPoint,
+    PredicateDecl,
+    PredicateFile,
+    Rule,
+    Rulebook,
+    RuleFile,
+)
 from .syntax import SyntaxProblem, parse_rule
 
 __all__ = ["default_rules_dir", "load_rulebook"]
@@ -46,12 +55,22 @@ def load_rulebook(directory: Path, base: Mapping[str, PredicateDecl],
     pred_file = _read(directory / "predicates.yaml", PredicateFile, problems)
     contested = _read(directory / "contested.yaml", ContestedFile, problems)
     predicates: dict[str, PredicateDecl] = dict(base)
-    for decl in pred_file.predicates if pred_file else []:
-        if decl.name in predicates:
-            problems.append(Problem("CE212", f"predicate {decl.name!r} declared twice",
-                                    file=str(directory / "predicates.yaml"), path=decl.name))
-        predicates[decl.name] = decl
-    points = {p.id: p for p in contested.points} if contested else {}
+    points: dict[str, ContestedPoint] = {}
+
+    def declare(decls: list[PredicateDecl], new_points: list[ContestedPoint], where: Path) -> None:
+        for decl in decls:
+            if decl.name in predicates:
+                problems.append(Problem("CE212", f"predicate {decl.name!r} declared twice",
+                                        file=_rel(where, directory), path=decl.name))
+            predicates[decl.name] = decl
+        for point in new_points:
+            if point.id in points:
+                problems.append(Problem("CE212", f"contested point {point.id!r} declared twice",
+                                        file=_rel(where, directory), path=point.id))
+            points[point.id] = point
+
+    declare(pred_file.predicates if pred_file else [],
+            contested.points if contested else [], directory / "predicates.yaml")
     rules: list[Rule] = []
     for path in files:
         if path.name in _SPECIAL and path.parent == directory:
@@ -64,6 +83,7 @@ def load_rulebook(directory: Path, base: Mapping[str, PredicateDecl],
         except ValidationError as exc:
             problems.extend(_validation_problems(exc, path, raw))
             continue
+        declare(rule_file.predicates, rule_file.points, path)
         for index, decl in enumerate(rule_file.rules):
             line = lines.get(index, 1)
             try:

@@ -91,6 +91,10 @@ class RuleFile(_Strict):
         default=None, description="In force from this date, for rules that do not say.")
     valid_to: Date | None = Field(
         default=None, description="In force until this date, for rules that do not say.")
+    predicates: list[PredicateDecl] = Field(
+        default_factory=list, description="Derived predicates this module introduces.")
+    points: list[ContestedPoint] = Field(
+        default_factory=list, description="Contested points this module's readings belong to.")
     rules: list[RuleDecl]
 
 
@@ -105,6 +109,9 @@ class ContestedPoint(_Strict):
     question: str
     source: str = Field(description="Where the point is recorded, e.g. 'legal-kb §6.2'.")
     readings: list[Reading] = Field(min_length=2)
+
+
+RuleFile.model_rebuild()
 
 
 class PredicateFile(_Strict):
