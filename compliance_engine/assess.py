@@ -23,7 +23,7 @@ from .proof import ProofBuilder
 from .result import Result
 from .rulebook.load import default_rules_dir, load_rulebook
 from .rulebook.model import PredicateDecl, Rulebook
-from .rulebook.syntax import Const, Var
+from .rulebook.syntax import Const, Offset, Var
 from .rulebook.syntax import Literal as Lit
 from .solver.program import Backend, Program, compile_program
 from .worlds import Worlds, relevant_groups
@@ -140,9 +140,14 @@ def _usage(program: Program) -> Usage:
     constants: dict[tuple[str, int], set[str | int]] = {}
     open_positions: set[tuple[str, int]] = set()
     dates: set[int] = set()
+    offsets: set[int] = set()
     for compiled in program.rules:
         for item in compiled.body:
-            terms = item.atom.args if isinstance(item, Lit) else (item.left, item.right)
+            if isinstance(item, Lit):
+                terms: tuple[object, ...] = item.atom.args
+            else:
+                terms = (item.left, item.right)
+                offsets.update(t.amount for t in terms if isinstance(t, Offset))
             if isinstance(item, Lit):
                 predicates.add(item.atom.pred)
             for position, term in enumerate(terms):
@@ -156,4 +161,4 @@ def _usage(program: Program) -> Usage:
                     open_positions.add((item.atom.pred, position))
     dates.add(date_value(program.as_of))
     return Usage(frozenset(predicates), {k: frozenset(v) for k, v in constants.items()},
-                 frozenset(open_positions), frozenset(dates))
+                 frozenset(open_positions), frozenset(dates), frozenset(offsets))

@@ -16,7 +16,7 @@ from typing import Literal
 
 from .facts import ChoiceGroup, Fact, Origin, render_date
 from .rulebook.model import Authority, Rulebook
-from .rulebook.syntax import Atom, Comparison, Const, Var
+from .rulebook.syntax import Atom, Comparison, Const, Offset, Operand, Var
 from .rulebook.syntax import Literal as Lit
 from .solver.program import CompiledRule, Program, ground_atom
 from .worlds import Worlds
@@ -161,8 +161,8 @@ class ProofBuilder:
     def _extend(self, item: Lit | Comparison,
                 binding: dict[str, str | int]) -> list[dict[str, str | int]]:
         if isinstance(item, Comparison):
-            def value(t: Var | Const) -> str | int | None:
-                return binding.get(t.name) if isinstance(t, Var) else t.value
+            def value(t: Operand) -> str | int | None:
+                return operand_value(t, binding)
             left, right = value(item.left), value(item.right)
             if item.op == "==" and isinstance(item.left, Var) and left is None:
                 return [{**binding, item.left.name: right}] if right is not None else []
@@ -264,9 +264,10 @@ class ProofBuilder:
     def _condition(self, item: Lit | Comparison, binding: Mapping[str, str | int],
                    stack: tuple[Fact, ...]) -> ProofNode:
         if isinstance(item, Comparison):
-            def value(t: Var | Const) -> str:
-                v = binding[t.name] if isinstance(t, Var) else t.value
-                return render_date(v) if isinstance(v, int) and v > 10000000 else repr(v)
+            def value(t: Operand) -> str:
+                v = operand_value(t, binding)
+                text = render_date(v) if isinstance(v, int) and v > 10000000 else repr(v)
+                return f"{text} ({t})" if isinstance(t, Offset) else text
             return ProofNode(f"{value(item.left)} {item.op} {value(item.right)}", "condition")
         ground = ground_atom(item.atom, binding)
         if not item.negated:
@@ -285,3 +286,14 @@ class ProofBuilder:
                 origin = self.facts[stated[0]]
         return ProofNode(text, "absent", "in_some_worlds" if possibly else "yes", origin=origin,
                          atom=ground)
+
+
+def operand_value(operand: Operand, binding: Mapping[str, str | int]) -> str | int | None:
+    """The value of a comparison operand under a binding (None while a variable is unbound)."""
+    if isinstance(operand, Const):
+        return operand.value
+    var = operand.var if isinstance(operand, Offset) else operand
+    value = binding.get(var.name)
+    if isinstance(operand, Offset) and isinstance(value, int):
+        return value + operand.amount
+    return value

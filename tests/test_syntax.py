@@ -15,6 +15,7 @@ from compliance_engine.rulebook.syntax import (
     Comparison,
     Const,
     Literal,
+    Offset,
     ParsedRule,
     SyntaxProblem,
     Var,
@@ -87,6 +88,15 @@ def test_comparison_with_constants() -> None:
     assert parsed.body[2].variables == ["A"]
 
 
+def test_date_offsets_in_comparisons() -> None:
+    """YYYYMMDD + 30000 is the same day three years later: limitation periods are comparisons."""
+    parsed = parse_rule("late(A) <= act_date(A, D) & case_as_of(T) & (D + 30000 < T)")
+    assert parsed.body[2] == Comparison("<", Offset(Var("D"), 30000), Var("T"))
+    assert parse_rule("p(A) <= q(A, D) & (D < D - 5)").body[1] == \
+        Comparison("<", Var("D"), Offset(Var("D"), -5))
+    assert str(parsed) == ("late(A) <= act_date(A, D) & case_as_of(T) & (D + 30000 < T)")
+
+
 def test_integer_and_string_constants() -> None:
     parsed = parse_rule("p('US.COPY.REPRO', A, 7) <= q(A, -5, 0, 'it is', \"dq\")")
     assert parsed.head.args == (Const("US.COPY.REPRO"), Var("A"), Const(7))
@@ -119,6 +129,10 @@ def test_rule_text_round_trips() -> None:
     ("p(A) <= q(A) & (A < B < C)", "write each comparison in its own parentheses", 17),
     ("p(A) <= q(A) & (A in B)", "write each comparison in its own parentheses", 17),
     ("p(A) <= q(A) & ~(A < 3)", "expected a predicate call", 18),
+    ("p(A) <= q(A, D) & (D * 2 < 3)", "arithmetic is limited to Variable + number", 20),
+    ("p(A) <= q(A, D) & (3 + D < 4)", "arithmetic is limited to Variable + number", 20),
+    ("p(A) <= q(A, D) & (D + E < 4)", "arithmetic is limited to Variable + number", 20),
+    ("p(A) <= q(A + 1)", "an argument must be a Variable", 11),
     ("p(A) <= 3", "expected a predicate call", 9),
     ("p.x(A) <= q(A)", "expected a predicate call", 1),
     ("p(A) <= q(A) and r(A)", "Python 'and'/'or' used", 1),
@@ -300,3 +314,32 @@ def test_underscore_variable_means_the_same_to_both_backends(tmp_path: Path) -> 
     assert clingo["findings"][0]["status"] == "established", \
         "clingo reads _kind as a constant: " + to_asp(program).splitlines()[5]
     assert clingo == reference
+
+
+def test_date_offsets_solve_alike_and_split_unknown_dates(tmp_path: Path) -> None:
+    """An unknown act date against a three-year deadline: both backends reason over the days on
+    either side of the deadline (2023-01-01 for an analysis on 2026-01-01), and the proof shows
+    the shifted date."""
+    finding = ("finding(D, A, C) <= candidate(D, A, C) & act_date(A, X) & case_as_of(T) "
+               "& (X + 30000 < T)")
+    engine = Engine(rules_dir=mini_rulebook(tmp_path, finding=finding, reading=False))
+    program, _ = engine.program(dt.date(2026, 1, 1))
+    assert "VX+30000<VT" in to_asp(program).replace(" ", "")
+    assert "(X + 30000 < T)" in to_pydatalog(program)
+    dated = mini_case()
+    results = {name: engine.assess(dated, engine=name).result for name in ("clingo", "pydatalog")}
+    assert results["clingo"].model_dump(exclude={"engine"}) == \
+        results["pydatalog"].model_dump(exclude={"engine"})
+    [finding_result] = results["clingo"].findings
+    assert finding_result.status == "not_established"  # 2024-01-01 is within three years
+    data = dated.case.model_dump(mode="json", exclude_none=True)
+    data["acts"][0].pop("date")
+    undated = LoadedCase(case=Case.model_validate(data), path=Path("mini.yaml"),
+                         sha256="0" * 64, positions={})
+    both = [engine.assess(undated, engine=name).result for name in ("clingo", "pydatalog")]
+    assert both[0].model_dump(exclude={"engine"}) == both[1].model_dump(exclude={"engine"})
+    [unknown] = both[0].findings
+    assert unknown.status == "needs_facts"
+    outcomes = unknown.missing_facts[0].outcomes
+    assert outcomes["before 2023-01-01"] == "established"
+    assert outcomes["on 2023-01-01"] == "not_established"

@@ -53,6 +53,7 @@ class Usage:
     constants: Mapping[tuple[str, int], frozenset[Value]]
     open_positions: frozenset[tuple[str, int]]  # positions a rule binds to a variable
     dates: frozenset[int]
+    offsets: frozenset[int] = frozenset()  # n in comparisons ``D + n`` (YYYYMMDD arithmetic)
 
 
 # --------------------------------------------------------------------------- schema → predicates
@@ -204,7 +205,8 @@ def encode_case(case: Case, usage: Usage, *, file: str,
         if slot.pred not in usage.predicates:
             unused.append(format_path(where))
             continue
-        labels, alternatives = _alternatives(slot, subject, usage, known_dates)
+        labels, alternatives = _alternatives(slot, subject, usage,
+                                             _shifted(known_dates, usage.offsets))
         groups.append(ChoiceGroup(
             id=f"unknown:{format_path(where)}", kind="fact",
             question=f"{format_path(where)}: {slot.description}", labels=labels,
@@ -272,6 +274,27 @@ def _alternatives(slot: _Slot, subject: tuple[Value, ...], usage: Usage,
         return tuple(str(v) for v in chosen), tuple(
             (Fact(slot.pred, subject + (v,)),) for v in chosen)
     raise TypeError(f"{slot.pred}: cannot enumerate the values of an unknown {slot.shape}")
+
+
+def _shifted(dates: set[int], offsets: frozenset[int]) -> set[int]:
+    """The known dates and every date a rule compares them with after an offset (``D + n``), so
+    that an unknown date can fall on either side of, say, a limitation deadline.  An offset that
+    lands on no calendar day (29 February three years on) is replaced by the days around it."""
+    out = set(dates)
+    for day in dates:
+        for n in offsets:
+            for shifted in (day + n, day - n):
+                if as_date(shifted) is not None:
+                    out.add(shifted)
+                else:
+                    out.update(_neighbours(shifted))
+    return out
+
+
+def _neighbours(value: int) -> list[int]:
+    before = next(v for v in range(value, value - 100, -1) if as_date(v) is not None)
+    after = next(v for v in range(value, value + 10000) if as_date(v) is not None)
+    return [before, after]
 
 
 def _date_classes(dates: list[int]) -> list[tuple[int, str]]:

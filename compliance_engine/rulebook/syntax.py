@@ -18,6 +18,8 @@ __all__ = [
     "Comparison",
     "Const",
     "Literal",
+    "Offset",
+    "Operand",
     "ParsedRule",
     "SyntaxProblem",
     "Term",
@@ -49,6 +51,22 @@ Term = Var | Const
 
 
 @dataclass(frozen=True)
+class Offset:
+    """``Var + n`` or ``Var - n`` inside a comparison: dates are YYYYMMDD numbers, so
+    ``D + 30000`` is the same day three years later (limitation periods, deadlines)."""
+
+    var: Var
+    amount: int
+
+    def __str__(self) -> str:
+        sign = "+" if self.amount >= 0 else "-"
+        return f"{self.var} {sign} {abs(self.amount)}"
+
+
+Operand = Var | Const | Offset
+
+
+@dataclass(frozen=True)
 class Atom:
     pred: str
     args: tuple[Term, ...]
@@ -73,12 +91,13 @@ class Literal:
 @dataclass(frozen=True)
 class Comparison:
     op: str
-    left: Term
-    right: Term
+    left: Operand
+    right: Operand
 
     @property
     def variables(self) -> list[str]:
-        return [t.name for t in (self.left, self.right) if isinstance(t, Var)]
+        return [(t.var if isinstance(t, Offset) else t).name for t in (self.left, self.right)
+                if isinstance(t, (Var, Offset))]
 
     def __str__(self) -> str:
         return f"({self.left} {self.op} {self.right})"
@@ -185,8 +204,8 @@ def _body(node: ast.expr, fresh: _Fresh) -> list[BodyItem]:
         if len(node.ops) != 1 or type(node.ops[0]) not in COMPARISON_OPS:
             raise SyntaxProblem("write each comparison in its own parentheses, e.g. "
                                 "(X < Y) & (Y < Z)", _col(node))
-        return [Comparison(COMPARISON_OPS[type(node.ops[0])], _term(node.left, fresh, False),
-                           _term(node.comparators[0], fresh, False))]
+        return [Comparison(COMPARISON_OPS[type(node.ops[0])], _operand(node.left, fresh),
+                           _operand(node.comparators[0], fresh))]
     return [Literal(_atom(node, fresh, allow_anonymous=True))]
 
 
@@ -199,6 +218,21 @@ def _atom(node: ast.expr, fresh: _Fresh, *, allow_anonymous: bool) -> Atom:
         raise SyntaxProblem(f"{node.func.id}: a predicate needs at least one argument",
                             _col(node))
     return Atom(node.func.id, tuple(_term(a, fresh, allow_anonymous) for a in node.args))
+
+
+def _operand(node: ast.expr, fresh: _Fresh) -> Operand:
+    """A comparison operand: a term, or a variable plus or minus a whole number."""
+    if isinstance(node, ast.BinOp):
+        left, right = node.left, node.right
+        if isinstance(node.op, (ast.Add, ast.Sub)) and isinstance(left, ast.Name) \
+                and isinstance(right, ast.Constant) and type(right.value) is int:
+            var = _term(left, fresh, False)
+            if isinstance(var, Var):
+                sign = 1 if isinstance(node.op, ast.Add) else -1
+                return Offset(var, sign * right.value)
+        raise SyntaxProblem("arithmetic is limited to Variable + number or Variable - number",
+                            _col(node))
+    return _term(node, fresh, False)
 
 
 def _term(node: ast.expr, fresh: _Fresh, allow_anonymous: bool) -> Term:

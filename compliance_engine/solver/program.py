@@ -19,7 +19,7 @@ from typing import Protocol, TypeVar
 
 from ..facts import ChoiceGroup, Fact
 from ..rulebook.model import Rule, Rulebook
-from ..rulebook.syntax import Atom, Comparison, Const, Literal, Term, Var
+from ..rulebook.syntax import Atom, Comparison, Const, Literal, Offset, Operand, Term, Var
 
 T = TypeVar("T")
 
@@ -87,12 +87,18 @@ class Dialect:
     def atom(self, atom: Atom) -> str:
         return f"{atom.pred}({self.separator.join(self.term(a) for a in atom.args)})"
 
+    def operand(self, operand: Operand) -> str:
+        if isinstance(operand, Offset):
+            sign = "+" if operand.amount >= 0 else "-"
+            return f"{self.term(operand.var)} {sign} {abs(operand.amount)}"
+        return self.term(operand)
+
     def rules(self, program: Program) -> Iterator[tuple[CompiledRule, str, str]]:
         """For each compiled rule, its rule-instance rule and its head rule, as text."""
         for compiled in program.rules:
             body = [(self.negation if item.negated else "") + self.atom(item.atom)
                     if isinstance(item, Literal) else
-                    self.comparison(self.term(item.left), item.op, self.term(item.right))
+                    self.comparison(self.operand(item.left), item.op, self.operand(item.right))
                     for item in compiled.body]
             fired = self.atom(compiled.fired_atom())
             yield (compiled, f"{fired}{self.arrow}{self.conjunction.join(body)}{self.end}",
