@@ -53,6 +53,8 @@ class Assessment:
     rulebook: Rulebook
     worlds: Worlds
     groups: list[ChoiceGroup]
+    fired_rules: frozenset[str] = frozenset()
+    """Ids of the rules that fired in at least one world (what the case exercised)."""
 
 
 class Engine:
@@ -100,7 +102,9 @@ class Engine:
                           engine, readings,
                           resolve=lambda toggled, targets: solve(frozenset(facts) ^ toggled,
                                                                  targets))
-        return Assessment(determine(context, flips=flips), self.rulebook, worlds, relevant)
+        fired = {atom.pred for atom in worlds.base.brave if atom.pred.startswith("fired_")}
+        return Assessment(determine(context, flips=flips), self.rulebook, worlds, relevant,
+                          frozenset(c.rule.id for c in program.rules if c.fired in fired))
 
     def _reading_groups(self, program: Program, pinned: Sequence[str]) -> list[ChoiceGroup]:
         chosen: dict[str, str] = {}

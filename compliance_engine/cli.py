@@ -229,6 +229,40 @@ def rules_lint(rules_dir: Path | None) -> None:
                f"{len(rulebook.points)} contested points")
 
 
+@rules.command("coverage")
+@click.option("--cases", "cases_dir", type=click.Path(file_okay=False, path_type=Path),
+              default=None, help="Directory of case studies (default: the bundled ones).")
+@click.option("--record", "records", multiple=True,
+              type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Coverage record written by the test suite (RULE_COVERAGE_FILE); repeatable.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True)
+@click.option("--summary", is_flag=True, help="Totals and unexercised rules only.")
+@_rules_option
+def rules_coverage(cases_dir: Path | None, records: tuple[Path, ...], fmt: str, summary: bool,
+                   rules_dir: Path | None) -> None:
+    """Which case studies and scenario files exercise each rule and each authority."""
+    import json
+
+    from .coverage import Coverage, case_study_coverage, read_records
+    from .rulebook.load import default_rules_dir
+
+    engine = _engine(rules_dir)
+    coverage = Coverage(engine.rulebook)
+    case_study_coverage(coverage, engine,
+                        cases_dir or default_rules_dir().parent / "case_studies")
+    for record in records:
+        try:
+            read_records(coverage, record)
+        except (ValueError, AttributeError) as exc:
+            raise EngineError.single("CE404", f"not a coverage record: {exc}",
+                                     file=str(record)) from None
+    if fmt == "json":
+        click.echo(json.dumps(coverage.as_json(), indent=2, sort_keys=True))
+    else:
+        click.echo(coverage.render(detail=not summary), nl=False)
+
+
 def _engine(rules_dir: Path | None) -> Engine:
     from .assess import Engine
 

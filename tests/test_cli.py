@@ -258,3 +258,29 @@ def test_json_is_identical_across_processes_and_hash_seeds() -> None:
             env={**os.environ, "PYTHONHASHSEED": seed})
         outputs.add(done.stdout)
     assert len(outputs) == 1
+
+
+def test_rules_coverage_from_case_studies_and_a_test_record(tmp_path: pathlib.Path) -> None:
+    """Case studies are assessed on the spot; a scenario file's record is merged in."""
+    cases = tmp_path / "cases"
+    shutil.copytree(ROOT / "case_studies" / "exante_licensed", cases / "exante_licensed")
+    record = write(tmp_path, "record.json",
+                   json.dumps({"tests/features/x.feature": ["US.COPY.DIST.candidate"]}))
+    result = run("rules", "coverage", "--cases", cases, "--record", record, "--format", "json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert "case_studies/exante_licensed" in data["rules"]["CORE.ACTS.in-scope"]
+    assert data["rules"]["US.COPY.DIST.candidate"] == ["tests/features/x.feature"]
+    assert data["rules"]["US.COPY.DIST.prima-facie"] == []
+    assert data["modules"]["US.COPY.DIST"]["by_scenarios"] == 1
+    assert data["authorities"]["17 U.S.C. §106(3)"] == {
+        "rules": ["US.COPY.DIST.candidate", "US.COPY.DIST.doctrine"], "exercised_by": ["tests/features/x.feature"]}
+    text = run("rules", "coverage", "--cases", cases, "--summary")
+    assert "rules exercised:" in text.stdout and "US.COPY.DIST.prima-facie" in text.stdout
+
+
+def test_rules_coverage_rejects_a_bad_record(tmp_path: pathlib.Path) -> None:
+    record = write(tmp_path, "record.json", "[1, 2]")
+    result = run("rules", "coverage", "--cases", tmp_path, "--record", record)
+    assert result.exit_code == 1
+    assert "CE404" in result.stderr and "record.json" in result.stderr
