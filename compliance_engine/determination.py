@@ -104,6 +104,8 @@ class _Determination:
             return words[truth], [], []
         readings = [r for s in self.worlds.sensitivities(atom, "reading")
                     for r in self.reading_outcomes(s, words)]
+        readings += [r for s in self.worlds.sensitivities(atom, "dispute")
+                     for r in self.dispute_outcomes(s, words)]
         missing = [self.missing(s, atom, words) for s in self.worlds.sensitivities(atom, "fact")]
         return ("uncertain" if readings else "needs_facts"), readings, missing
 
@@ -118,6 +120,15 @@ class _Determination:
                 statement=reading.statement, status=words.get(truth, "needs_facts"),
                 authorities=[_authority(a) for a in reading.authorities]))
         return out
+
+    def dispute_outcomes(self, s: Sensitivity, words: Words) -> list[ReadingOutcome]:
+        """A fact the sources disagree on, read each source's way (legal-kb §6.18)."""
+        group = self.worlds.groups[s.group]
+        return [ReadingOutcome(
+            point=group.id, question=group.question, reading=label,
+            statement=f"Taking the version of {label}.", status=words.get(truth, "needs_facts"),
+            authorities=[AuthorityRef(cite=label.rpartition(": ")[0], grade="contested")])
+            for label, truth in zip(group.labels, s.truths, strict=True)]
 
     def missing(self, s: Sensitivity, atom: Fact, words: Words) -> MissingFact:
         group = self.worlds.groups[s.group]
@@ -157,7 +168,8 @@ class _Determination:
             worlds = self._toggled[fact]
             truth = worlds.truth(atom)
             then = _FINDING_STATUS.get(truth) or (
-                "uncertain" if worlds.sensitivities(atom, "reading") else "needs_facts")
+                "uncertain" if worlds.sensitivities(atom, "reading")
+                or worlds.sensitivities(atom, "dispute") else "needs_facts")
             if then != status:
                 now = fact in self.ctx.facts
                 origin = self.ctx.facts.get(fact) or self.ctx.encoded.negatives.get(fact)

@@ -37,10 +37,11 @@ class Origin:
 
 @dataclass(frozen=True)
 class ChoiceGroup:
-    """An unknown fact: exactly one of ``alternatives`` holds, we do not know which."""
+    """Exactly one of ``alternatives`` holds and we do not know which: an unknown fact, a
+    contested point's reading, or the versions of a fact the sources disagree on."""
 
     id: str
-    kind: Literal["fact", "reading"]
+    kind: Literal["fact", "reading", "dispute"]
     question: str
     labels: tuple[str, ...]
     alternatives: tuple[tuple[Fact, ...], ...]

@@ -232,7 +232,8 @@ class ProofBuilder:
                              statement=reading.statement, authorities=list(reading.authorities))
         if atom in self.assumed:
             group, label = self.assumed[atom]
-            return ProofNode(f"{show(atom)} (unknown: {group.question}; assumed {label})",
+            why = "disputed" if group.kind == "dispute" else "unknown"
+            return ProofNode(f"{show(atom)} ({why}: {group.question}; assumed {label})",
                              "assumed", "in_some_worlds", origin=group.origin)
         return None
 

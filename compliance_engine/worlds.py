@@ -57,7 +57,8 @@ class Worlds:
         return "open" if atom in c.brave else "false"
 
     def sensitivities(self, atom: Fact, kind: str) -> list[Sensitivity]:
-        """Groups of ``kind`` ('fact' or 'reading') whose value can change the atom's truth."""
+        """Groups of ``kind`` ('fact', 'reading' or 'dispute') whose value can change the
+        atom's truth."""
         if self.truth(atom) != "open":
             return []
         candidates = [g for g in self.relevant if self.groups[g].kind == kind
@@ -69,7 +70,8 @@ class Worlds:
                 for i in range(len(self.groups[g].alternatives)))
             if len(set(truths)) > 1:
                 out.append(Sensitivity(g, truths))
-        if kind == "fact" and not out and not self.sensitivities(atom, "reading"):
+        if kind == "fact" and not out and not self.sensitivities(atom, "reading") \
+                and not self.sensitivities(atom, "dispute"):
             # the atom turns on a combination of facts no single one decides: list them all
             unknown: Truth = "open"
             out = [Sensitivity(g, (unknown,) * len(self.groups[g].alternatives))

@@ -121,6 +121,8 @@ def _schema() -> dict[str, tuple[type[BaseModel], list[_Slot]]]:
         if collection == "case":
             out["case"] = (CaseInfo, list(_slots(CaseInfo, "case")))
             continue
+        if collection not in _SINGULAR:
+            continue  # disputes: read by encode_case, not records
         item = _unwrap(get_args(_unwrap(info.annotation))[0])
         out[collection] = (item, list(_slots(item, _SINGULAR[collection])))
     return out
@@ -175,6 +177,7 @@ def encode_case(case: Case, usage: Usage, *, file: str,
         line, column = locate(path) if locate else (None, None)
         return Origin(file, format_path(path), line, column)
 
+    disputed = {(d.record, tuple(d.field.split("."))): i for i, d in enumerate(case.disputes)}
     pending: list[tuple[_Slot, tuple[Value, ...], tuple[str | int, ...]]] = []
     for collection, (_, slots) in _SCHEMA.items():
         records = [case.case] if collection == "case" else getattr(case, collection)
@@ -187,6 +190,13 @@ def encode_case(case: Case, usage: Usage, *, file: str,
             for slot in slots:
                 value = _get(record, slot.path)
                 where = base + slot.path
+                if (record.id if subject else None, slot.path) in disputed:
+                    index = disputed[(subject[0], slot.path)]  # type: ignore[index]
+                    groups.append(_dispute(case, index, slot, subject, where, origin))
+                    for alternative in groups[-1].alternatives:
+                        known_dates.update(a for f in alternative for a in f.args
+                                           if isinstance(a, int) and a > 10000000)
+                    continue
                 if value is None:
                     if not slot.absent_means_none and _unknowable(slot):
                         pending.append((slot, subject, where))
@@ -212,6 +222,34 @@ def encode_case(case: Case, usage: Usage, *, file: str,
             question=f"{format_path(where)}: {slot.description}", labels=labels,
             alternatives=alternatives, origin=origin(where)))
     return EncodedCase(facts, groups, unused, negatives, flags)
+
+
+def _dispute(case: Case, index: int, slot: _Slot, subject: tuple[Value, ...],
+             where: tuple[str | int, ...], origin: Any) -> ChoiceGroup:
+    """One alternative per source's version of a disputed fact (legal-kb §6.18)."""
+    dispute = case.disputes[index]
+    values = case.disputed_field(index, dispute)
+    alternatives: list[tuple[Fact, ...]] = []
+    for value in values:
+        if slot.shape == "flag":
+            flag = Fact(slot.pred, subject)
+            alternatives.append((flag,) if value else ())
+        else:
+            alternatives.append(tuple(fact for fact, _ in _facts(slot, subject, value)))
+    labels = tuple(f"{v.source}: {_show(value)}" for v, value in zip(dispute.versions, values,
+                                                                       strict=True))
+    return ChoiceGroup(
+        id=f"dispute:{format_path(where)}", kind="dispute",
+        question=f"{format_path(where)}: {slot.description} (the sources disagree)",
+        labels=labels, alternatives=tuple(alternatives), origin=origin(("disputes", index)))
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, _dt.date):
+        return value.isoformat()
+    return ", ".join(map(str, value)) if isinstance(value, list) else str(value)
 
 
 def _unknowable(slot: _Slot) -> bool:

@@ -12,9 +12,10 @@ record refers to must be declared (checked by :meth:`Case.check_references`).
 from __future__ import annotations
 
 import datetime as _dt
+import typing
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
 __all__ = [
     "Act",
@@ -22,6 +23,8 @@ __all__ = [
     "CaseInfo",
     "DanglingReference",
     "Dataset",
+    "Dispute",
+    "DisputedVersion",
     "DerivedFrom",
     "Event",
     "Mitigation",
@@ -369,6 +372,24 @@ class Event(_Record):
     description: str | None = _text("What happened, in words.")
 
 
+class DisputedVersion(_Record):
+    value: Any = Field(description="The value this source gives (same type as the field).")
+    source: Text = Field(description="Who says so: docket entry, report, article, with date.")
+
+
+class Dispute(_Record):
+    """A fact the sources give differently (legal-kb §6.18): the engine reasons under each
+    version and reports a conclusion that turns on it as ``uncertain``, one reading per source."""
+
+    record: Id = Field(description="Id of the record whose field is disputed.")
+    field: str = Field(pattern=r"^[a-z_]+(\.[a-z_]+)*$",
+                       description="The disputed field, dotted for nested ones "
+                                   "(e.g. 'date', 'terms.tdm_reserved'); leave it out of the "
+                                   "record itself.")
+    versions: list[DisputedVersion] = Field(min_length=2, description="What each source says.")
+    note: str | None = _text("Why the sources differ.")
+
+
 class Case(_Record):
     """A whole case file."""
 
@@ -381,6 +402,7 @@ class Case(_Record):
     acts: list[Act] = Field(default_factory=list)
     mitigations: list[Mitigation] = Field(default_factory=list)
     events: list[Event] = Field(default_factory=list)
+    disputes: list[Dispute] = Field(default_factory=list)
 
     def collections(self) -> dict[str, list[Any]]:
         """The id-bearing collections, keyed by their field name."""
@@ -419,6 +441,16 @@ class Case(_Record):
                                 if isinstance(value, list) else [field]
                             raise _ref_error(collection, index, place,
                                              f"unknown {kind} id {ref!r}")
+        for index, dispute in enumerate(self.disputes):
+            self.disputed_field(index, dispute)
+
+    def disputed_field(self, index: int, dispute: Dispute) -> list[Any]:
+        """Check a dispute; return its versions' values converted to the field's type."""
+        for records in self.collections().values():
+            for record in records:
+                if record.id == dispute.record:
+                    return _disputed_values(index, record, dispute)
+        raise _ref_error("disputes", index, "record", f"unknown id {dispute.record!r}")
 
 
 _ID_KINDS = ("parties", "works", "sources", "datasets", "models", "acts", "mitigations", "events")
@@ -450,3 +482,38 @@ def _ref_error(collection: str, index: int, field: str | list[str | int],
                message: str) -> DanglingReference:
     tail = field if isinstance(field, list) else [field]
     return DanglingReference((collection, index, *tail), message)
+
+
+def _disputed_values(index: int, record: BaseModel, dispute: Dispute) -> list[Any]:
+    model: Any = record.__class__
+    value: Any = record
+    annotation: Any = None
+    for part in dispute.field.split("."):
+        fields = model.model_fields if isinstance(model, type) and issubclass(model, BaseModel) \
+            else {}
+        info = fields.get(part)
+        if info is None or part == "id" or (isinstance(info.json_schema_extra, dict)
+                                            and info.json_schema_extra.get("fact") is False):
+            raise _ref_error("disputes", index, "field",
+                             f"{dispute.field!r} is not a fact field of {dispute.record!r}")
+        annotation = info.annotation
+        value = getattr(value, part, None) if value is not None else None
+        inner = [a for a in typing.get_args(annotation) if isinstance(a, type)
+                 and issubclass(a, BaseModel)]
+        model = inner[0] if inner else annotation
+    if value is not None and value != []:
+        raise _ref_error("disputes", index, "field",
+                         f"{dispute.record!r} states {dispute.field} and disputes it: leave the "
+                         "field out of the record")
+    adapter: TypeAdapter[Any] = TypeAdapter(annotation)
+    out = []
+    for position, version in enumerate(dispute.versions):
+        try:
+            out.append(adapter.validate_python(version.value, strict=False))
+        except ValidationError as exc:
+            raise DanglingReference(("disputes", index, "versions", position, "value"),
+                                    exc.errors()[0]["msg"]) from None
+        if out[-1] is None:
+            raise DanglingReference(("disputes", index, "versions", position, "value"),
+                                    "a version must give a value")
+    return out
