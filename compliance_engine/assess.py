@@ -17,13 +17,13 @@ from .case.encode import Usage, base_predicates, encode_case
 from .case.load import LoadedCase
 from .determination import Context, determine
 from .errors import EvaluationError
-from .facts import ChoiceGroup, Fact, Origin, date_value
+from .facts import ChoiceGroup, Fact, Origin
 from .lineage import build_lineage, lineage_predicates
 from .proof import ProofBuilder
 from .result import Result
 from .rulebook.load import default_rules_dir, load_rulebook
 from .rulebook.model import PredicateDecl, Rulebook
-from .rulebook.syntax import Const, Offset, Var
+from .rulebook.syntax import Const, Var
 from .rulebook.syntax import Literal as Lit
 from .solver.program import Backend, Program, compile_program
 from .worlds import Worlds, relevant_groups
@@ -33,6 +33,7 @@ __all__ = ["BACKENDS", "REQUIRED_OUTPUTS", "Assessment", "Engine", "base_declara
 REQUIRED_OUTPUTS = {"candidate": 3, "finding": 3, "defence_raised": 4, "defence_applies": 4,
                     "addresses": 4, "effect": 5, "remedy_considered": 4, "remedy_available": 4,
                     "remedy_reaches_model": 4}
+READ = frozenset(REQUIRED_OUTPUTS) | {"mismatch"}  # what the determination reads
 BACKENDS = ("clingo", "pydatalog")
 EngineName = Literal["clingo", "pydatalog"]
 
@@ -89,9 +90,9 @@ class Engine:
 
         def solve(known: frozenset[Fact], targets: frozenset[Fact] | None = None) -> Worlds:
             ordered = sorted(known, key=lambda f: (f.pred, f.args))
-            kept = relevant_groups(program, ordered, groups) \
+            kept = relevant_groups(program, ordered, groups, READ) \
                 if engine != "clingo" and groups else groups
-            return Worlds(backend.prepare(program, ordered, kept), kept, program, targets)
+            return Worlds(backend.prepare(program, ordered, kept), kept, program, READ, targets)
 
         worlds = solve(frozenset(facts))
         relevant = [worlds.groups[g] for g in worlds.relevant]
@@ -140,29 +141,20 @@ def _backend(name: str) -> Backend:
 
 
 def _usage(program: Program) -> Usage:
+    from .dateflow import date_partners
+
     predicates: set[str] = set()
     constants: dict[tuple[str, int], set[str | int]] = {}
     open_positions: set[tuple[str, int]] = set()
-    dates: set[int] = set()
-    offsets: set[int] = set()
     for compiled in program.rules:
         for item in compiled.body:
-            if isinstance(item, Lit):
-                terms: tuple[object, ...] = item.atom.args
-            else:
-                terms = (item.left, item.right)
-                offsets.update(t.amount for t in terms if isinstance(t, Offset))
-            if isinstance(item, Lit):
-                predicates.add(item.atom.pred)
-            for position, term in enumerate(terms):
+            if not isinstance(item, Lit):
+                continue
+            predicates.add(item.atom.pred)
+            for position, term in enumerate(item.atom.args):
                 if isinstance(term, Const):
-                    if isinstance(term.value, int) and term.value > 10000000:
-                        dates.add(term.value)
-                    if isinstance(item, Lit):
-                        constants.setdefault((item.atom.pred, position), set()).add(term.value)
-                elif isinstance(item, Lit) and isinstance(term, Var) \
-                        and not term.name.startswith("_Anon"):
+                    constants.setdefault((item.atom.pred, position), set()).add(term.value)
+                elif isinstance(term, Var) and not term.name.startswith("_Anon"):
                     open_positions.add((item.atom.pred, position))
-    dates.add(date_value(program.as_of))
     return Usage(frozenset(predicates), {k: frozenset(v) for k, v in constants.items()},
-                 frozenset(open_positions), frozenset(dates), frozenset(offsets))
+                 frozenset(open_positions), date_partners(program))

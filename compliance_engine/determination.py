@@ -78,6 +78,7 @@ _DEFENCE_STATUS: Words = {"true": "applies", "false": "fails"}
 _EFFECT_STATUS: Words = {"true": "established", "false": "not_established"}
 _REMEDY_STATUS: Words = {"true": "available", "false": "unavailable"}
 _REACHES: Words = {"true": "yes", "false": "no", "open": "uncertain"}
+_REACH_WORDS: Words = {"true": "reaches the model", "false": "does not reach the model"}
 
 
 class _Determination:
@@ -271,12 +272,18 @@ class _Determination:
             available = Fact("remedy_available", atom.args)
             truth = self.worlds.truth(available)
             reaches = Fact("remedy_reaches_model", atom.args)
+            readings: list[ReadingOutcome] = []
+            missing: list[MissingFact] = []
+            for turns_on, words in ((available, _REMEDY_STATUS), (reaches, _REACH_WORDS)):
+                _, more_readings, more_missing = self.status(turns_on, words)
+                readings += [r for r in more_readings if r not in readings]
+                missing += [m for m in more_missing if m not in missing]
             out.append(Remedy(
                 finding=_finding_id(atom.args[1:]), remedy=str(atom.args[0]),
                 status=_REMEDY_STATUS.get(truth, "uncertain"),
                 reaches_model=self.worlds.truth(reaches) == "true",
                 reaches_model_status=_REACHES[self.worlds.truth(reaches)],
-                explanation=self.explain(available)))
+                readings=readings, missing_facts=missing, explanation=self.explain(available)))
         return out
 
     def answers(self, findings: list[Finding],

@@ -85,6 +85,10 @@ class ProofBuilder:
         for fact in facts:
             self.values.setdefault((fact.pred, fact.args[:-1]), []).append(fact)
         self.assumed: dict[Fact, tuple[ChoiceGroup, str]] = {}
+        #: readings pinned with --reading (single-alternative groups), whichever groups the
+        #: backend was given: what the proof shows must not depend on the backend's pruning
+        self.pinned = frozenset(f for g in groups if len(g.alternatives) == 1
+                                for f in g.alternatives[0])
         for group in groups:
             for label, alternative in zip(group.labels, group.alternatives):
                 for fact in alternative:
@@ -238,8 +242,7 @@ class ProofBuilder:
         return None
 
     def _pinned(self, atom: Fact) -> bool:
-        return any(len(g.alternatives) == 1 and atom in g.alternatives[0]
-                   for g in self.worlds.groups)
+        return atom in self.pinned
 
     def _derived(self, atom: Fact, stack: tuple[Fact, ...]) -> ProofNode:
         cautious = self.worlds.base.cautious

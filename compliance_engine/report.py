@@ -126,8 +126,14 @@ def _effect(effect: Effect) -> Iterator[str]:
 
 
 def _remedies(result: Result) -> list[str]:
-    return [f"  {r.finding}: {r.remedy}: {r.status}; reaches the model: "
-            f"{r.reaches_model_status}" for r in result.remedies]
+    """Each remedy; where it turns on a contested point, the readings (its unknown facts are
+    those listed under the finding)."""
+    lines: list[str] = []
+    for r in result.remedies:
+        lines.append(f"  {r.finding}: {r.remedy}: {r.status}; "
+                     f"reaches the model: {r.reaches_model_status}")
+        lines += _open_points(r.readings, (), "    ")
+    return lines
 
 
 def _proofs(result: Result) -> list[str]:

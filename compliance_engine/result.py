@@ -151,6 +151,10 @@ class Remedy(_Out):
                                   "turns on a contested reading or an unknown fact.")
     reaches_model: bool = Field(description="True when the remedy reaches the model itself in "
                                             "every world considered.")
+    readings: list[ReadingOutcome] = Field(default_factory=list, description=(
+        "Contested points (and disputed facts) on which availability or reach turns."))
+    missing_facts: list[MissingFact] = Field(default_factory=list, description=(
+        "Unknown facts on which availability or reach turns."))
     explanation: Explanation | None = None
 
 

@@ -35,16 +35,17 @@ class Worlds:
     """The consequences of one prepared case, and the questions asked of them."""
 
     def __init__(self, solver: Solver, groups: Sequence[ChoiceGroup], program: Program,
-                 targets: frozenset[Fact] | None = None) -> None:
-        """With ``targets``, only those atoms are read back from the solver (a cheap what-if:
-        every group is then treated as relevant)."""
+                 outputs: frozenset[str], targets: frozenset[Fact] | None = None) -> None:
+        """``outputs`` are the predicates the determination reads.  With ``targets``, only those
+        atoms are read back from the solver (a cheap what-if: every group is then treated as
+        relevant)."""
         self.solver = solver
         self.groups = list(groups)
         self.targets = targets
         self.base: Consequences = solver.consequences((), targets)
         self.open = frozenset(self.base.brave - self.base.cautious)
         if targets is None:
-            used = _body_atoms(program, self.base.brave)
+            used = _needed_atoms(program, self.base.brave, outputs)
             self.relevant = [g for g, group in enumerate(self.groups)
                              if any(f in used for alt in group.alternatives for f in alt)]
         else:
@@ -79,30 +80,48 @@ class Worlds:
         return out
 
 
-def _body_atoms(program: Program, fired_atoms: frozenset[Fact]) -> set[Fact]:
-    """Every atom in the ground body of a rule instance that fires in some world."""
-    used: set[Fact] = set()
-    for fired in fired_atoms:
+def _needed_atoms(program: Program, brave: frozenset[Fact],
+                  outputs: frozenset[str]) -> set[Fact]:
+    """The atoms an output's truth can depend on in some world.
+
+    If fixing a group changes an output atom, then in the world where the atom holds some rule
+    instance derives it, and in the other that instance fails on a body literal whose atom
+    differs between the worlds; repeating the argument for that atom leads, through instances
+    that fire in some world (brave ones), down to the group's own atom.  So walking back from
+    the brave output atoms through the bodies of brave instances whose heads are reached finds
+    every atom a group can matter through, and ignores instances that only fire on the side.
+    """
+    instances: dict[Fact, list[tuple[Fact, ...]]] = {}
+    for fired in brave:
         compiled = program.by_fired.get(fired.pred)
         if compiled is not None:
             binding = compiled.binding(fired)
-            used.update(ground_atom(i.atom, binding) for i in compiled.body
-                        if isinstance(i, Lit))
-    return used
+            instances.setdefault(compiled.head_of(fired), []).append(tuple(
+                ground_atom(i.atom, binding) for i in compiled.body if isinstance(i, Lit)))
+    needed = {atom for atom in brave if atom.pred in outputs}
+    stack = list(needed)
+    while stack:
+        for body in instances.get(stack.pop(), ()):
+            for atom in body:
+                if atom not in needed:
+                    needed.add(atom)
+                    stack.append(atom)
+    return needed
 
 
-def relevant_groups(program: Program, facts: Sequence[Fact],
-                    groups: Sequence[ChoiceGroup]) -> list[ChoiceGroup]:
+def relevant_groups(program: Program, facts: Sequence[Fact], groups: Sequence[ChoiceGroup],
+                    outputs: frozenset[str]) -> list[ChoiceGroup]:
     """The groups whose value can matter to some conclusion.
 
     If a group's value changes any rule instance's firing, that instance fires in some world, so
-    it is a brave consequence and the group's atom (or its negation) is in its ground body.  A
-    group none of whose atoms occurs in a brave instance's body is therefore irrelevant: dropping
-    it changes no conclusion and halves the worlds the reference backend must enumerate.  The
+    it is a brave consequence and the group's atom (or its negation) is in its ground body, on a
+    path of brave instances down from an output (:func:`_needed_atoms`).  A group none of whose
+    atoms is on such a path is therefore irrelevant: dropping it changes no conclusion and halves
+    the worlds the reference backend must enumerate.  The
     brave consequences come from clingo, so both backends then solve the same problem.
     """
     from .solver.clingo_backend import ClingoBackend
 
     solver = ClingoBackend().prepare(program, facts, groups)
-    worlds = Worlds(solver, groups, program)
+    worlds = Worlds(solver, groups, program, outputs)
     return [groups[g] for g in worlds.relevant]

@@ -52,9 +52,42 @@ def all_pins(engine: Engine) -> list[str]:
     return [f"{p.id}:{p.readings[0].name}" for p in engine.rulebook.points.values()]
 
 
+def worlds(loaded: LoadedCase, engine: Engine, pins: list[str]) -> int:
+    size = 1
+    for group in engine.assess(loaded, readings=pins).groups:
+        size *= len(group.alternatives)
+    return size
+
+
+#: Worlds the comparison lets the reference backend enumerate for one case study (~0.1-0.5 s
+#: each): CI has 15 minutes for the whole suite.
+COMPARED_WORLDS = 64
+
+
+def within_limit(loaded: LoadedCase, engine: Engine, pins: list[str]) -> LoadedCase:
+    """The case with as few of its unknown true/false facts stated (as true, in file order) as
+    bring it to :data:`COMPARED_WORLDS`; the other unknowns stay unknown."""
+    data = loaded.case.model_dump(mode="json", exclude_none=True)
+    for group in engine.assess(loaded, readings=pins).groups:
+        current = LoadedCase(Case.model_validate(data), loaded.path, loaded.sha256)
+        if worlds(current, engine, pins) <= COMPARED_WORLDS:
+            return current
+        if group.kind != "fact" or group.labels != ("true", "false") or group.origin is None:
+            continue
+        *parents, field = group.origin.path.split(".")
+        record: Any = data
+        for step in parents:
+            name, _, index = step.partition("[")
+            record = record[name][int(index[:-1])] if index else record.setdefault(name, {})
+        record[field] = True
+    return LoadedCase(Case.model_validate(data), loaded.path, loaded.sha256)
+
+
 def compare(loaded: LoadedCase, engine: Engine) -> tuple[dict[str, Any], bool]:
     """Assess with both backends and assert equal results; returns clingo's and whether the
-    reference backend needed pinned readings (CE302)."""
+    reference backend needed pinned readings (CE302).  A case with more worlds than the
+    reference backend enumerates is compared with every reading pinned and, if that is not
+    enough, with some of its unknown facts stated (:func:`within_limit`)."""
     clingo = dump(loaded, engine, "clingo")
     try:
         reference = dump(loaded, engine, "pydatalog")
@@ -62,6 +95,7 @@ def compare(loaded: LoadedCase, engine: Engine) -> tuple[dict[str, Any], bool]:
         assert exc.codes == ["CE302"], str(exc)
         # clingo answered the same case (above); retry both with every reading pinned
         pins = all_pins(engine)
+        loaded = within_limit(loaded, engine, pins)
         clingo = dump(loaded, engine, "clingo", pins)
         reference = dump(loaded, engine, "pydatalog", pins)
         assert clingo["readings_pinned"] == pins
@@ -230,7 +264,7 @@ def test_generated_cases_backends_agree(engine: Engine) -> None:
 
 def test_pydatalog_isolation(engine: Engine) -> None:
     """A, then B, then A again: nothing B asserted survives into the second run of A."""
-    a = load_case(ROOT / "case_studies" / "bartz" / "case.yaml")
+    a = load_case(ROOT / "case_studies" / "kadrey" / "case.yaml")
     # B shares every id with A but changes facts a leak would show up in: every act
     # authorised, sources not pirated, the unknown facts known.
     changed = a.case.model_copy(update={
@@ -258,12 +292,15 @@ def test_reference_limit_retry_with_pinned_readings(engine: Engine,
         "case": {"id": "memorised", "title": "Memorised", "as_of": dt.date(2026, 1, 1)},
         "parties": [{"id": "dev", "name": "Dev"}, {"id": "owner", "name": "Owner"}],
         "works": [{"id": "w", "owners": ["owner"], "sources": ["s"], "protected": True,
-                   "registered": True, "registered_before_infringement": True}],
+                   "registered": True, "registered_before_infringement": True, "kind": "book",
+                   "children_data": False, "collected_unlawfully": False}],
         "sources": [{"id": "s", "name": "S", "pirated": True}],
         "datasets": [{"id": "d", "name": "D", "derived_from": [{"parent": "s"}]}],
-        "models": [{"id": "m", "name": "M", "trained_on": ["d"]}],   # memorisation unknown
+        "models": [{"id": "m", "name": "M", "trained_on": ["d"],   # memorisation unknown
+                    "commercial": False}],
         "acts": [{"id": "weights", "kind": "model", "actor": "dev", "date": dt.date(2024, 1, 1),
-                  "place": "us", "inputs": ["d"], "output": "m", "authorised": False}],
+                  "place": "us", "inputs": ["d"], "output": "m", "authorised": False,
+                  "knowing": False}],
     })
     loaded = as_loaded(case)
     groups = engine.assess(loaded, engine="clingo").groups
@@ -280,7 +317,7 @@ def test_reference_limit_retry_with_pinned_readings(engine: Engine,
     assert {f["status"] for f in result["findings"]} == {"needs_facts"}
 
 
-@pytest.mark.parametrize("name", ["kadrey", "exante_licensed"])
+@pytest.mark.parametrize("name", ["doe_github", "exante_licensed"])
 def test_flips_agree(name: str, engine: Engine) -> None:
     """Flips re-solve the case once per stated fact tried: both backends must agree there too."""
     loaded = load_case(ROOT / "case_studies" / name / "case.yaml")

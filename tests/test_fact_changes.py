@@ -58,7 +58,10 @@ def test_release_by_someone_else_does_not_cure(engine: Engine) -> None:
 
 @pytest.mark.parametrize(("date", "required", "expected"), [
     ("2025-12-15", False, {"future": "established", "aggravate": "established"}),
-    ("2024-01-01", False, {"future": "established"}),
+    # before any notice and unprompted: good-faith remediation or consciousness of guilt is
+    # contested (legal-kb §6.16), so both effects are uncertain
+    ("2024-01-01", False, {"future": "established", "aggravate": "uncertain",
+                           "remedy": "uncertain"}),
     ("2025-12-15", True, {"future": "established"}),
 ])
 def test_deletion_after_notice_aggravates(engine: Engine, date: str, required: bool,
@@ -172,7 +175,8 @@ def test_flips_name_the_stated_facts_that_would_change_a_status(engine: Engine) 
     ("approximate_unlearning", set(), set()),
     ("exact_unlearning", set(), set()),
     ("output_filter", set(), set()),
-    ("dataset_deletion", {"future"}, set()),
+    # deleting before any notice: good faith or consciousness of guilt (legal-kb §6.16)
+    ("dataset_deletion", {"future", "remedy", "aggravate"}, set()),
     ("clean_retrain", set(), set()),  # retiring the model does not end library retention
     ("opt_out_compliance", {"future"}, set()),
 ])
@@ -184,10 +188,12 @@ def test_no_technical_mitigation_cures_an_accrued_copy(engine: Engine, kind: str
     def change(d: dict[str, Any]) -> None:
         d["mitigations"] = [{"id": "m", "kind": kind, "date": "2024-01-01"}]
     result = engine.assess(variant("bartz", change)).result
-    got = {e.finding: e.effect for m in result.mitigations for e in m.effects}
-    assert {got[LIBGEN]} - {"none"} == library
-    assert {got["US.COPY.REPRO/train_claude/class_works"]} - {"none"} == training
-    assert not any(e == "cure" for e in got.values())
+    got: dict[str, set[str]] = {}
+    for e in (e for m in result.mitigations for e in m.effects):
+        got.setdefault(e.finding, set()).add(e.effect)
+    assert got[LIBGEN] - {"none"} == library
+    assert got["US.COPY.REPRO/train_claude/class_works"] - {"none"} == training
+    assert not any("cure" in codes for codes in got.values())
 
 
 def test_as_of_before_the_settlement_leaves_the_claim_uncured(engine: Engine) -> None:
@@ -251,5 +257,8 @@ def test_us_copyright_reaches_only_acts_done_in_the_us(engine: Engine) -> None:
     def change(d: dict[str, Any]) -> None:
         by_id(d["acts"], "acq_libgen")["place"] = "de"
     result = engine.assess(variant("bartz", change)).result
-    assert not any(f.act == "acq_libgen" for f in result.findings)
+    assert not any(f.act == "acq_libgen" and f.doctrine.startswith("US.")
+                   for f in result.findings)
     assert any(f.act == "acq_pilimi" for f in result.findings)
+    # the download in Germany falls to EU copyright instead
+    assert any(f.act == "acq_libgen" and f.doctrine == "EU.COPY" for f in result.findings)

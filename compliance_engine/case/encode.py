@@ -22,9 +22,9 @@ from __future__ import annotations
 import datetime as _dt
 import types
 import typing
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Literal, get_args, get_origin
+from typing import TYPE_CHECKING, Any, Literal, get_args, get_origin
 
 from pydantic import BaseModel
 
@@ -32,6 +32,9 @@ from ..facts import ChoiceGroup, Fact, Origin, Value, as_date, date_value
 from ..rulebook.model import PredicateDecl
 from .load import format_path
 from .model import Case, CaseInfo
+
+if TYPE_CHECKING:
+    from ..dateflow import Partner, Position
 
 __all__ = ["EncodedCase", "Usage", "base_predicates", "encode_case"]
 
@@ -52,8 +55,8 @@ class Usage:
     predicates: frozenset[str]
     constants: Mapping[tuple[str, int], frozenset[Value]]
     open_positions: frozenset[tuple[str, int]]  # positions a rule binds to a variable
-    dates: frozenset[int]
-    offsets: frozenset[int] = frozenset()  # n in comparisons ``D + n`` (YYYYMMDD arithmetic)
+    # what a date at each position is compared or joined with (see compliance_engine.dateflow)
+    date_partners: Mapping[Position, frozenset[Partner]] = field(default_factory=dict)
 
 
 # --------------------------------------------------------------------------- schema → predicates
@@ -171,7 +174,12 @@ def encode_case(case: Case, usage: Usage, *, file: str,
     flags: set[Fact] = set()
     groups: list[ChoiceGroup] = []
     unused: list[str] = []
-    known_dates = set(usage.dates)
+    known: dict[Position, set[int]] = {}
+
+    def note_dates(fact: Fact) -> None:
+        for i, a in enumerate(fact.args):
+            if isinstance(a, int) and a > 10000000:
+                known.setdefault((fact.pred, i), set()).add(a)
 
     def origin(path: tuple[str | int, ...]) -> Origin:
         line, column = locate(path) if locate else (None, None)
@@ -194,8 +202,8 @@ def encode_case(case: Case, usage: Usage, *, file: str,
                     index = disputed[(subject[0], slot.path)]  # type: ignore[index]
                     groups.append(_dispute(case, index, slot, subject, where, origin))
                     for alternative in groups[-1].alternatives:
-                        known_dates.update(a for f in alternative for a in f.args
-                                           if isinstance(a, int) and a > 10000000)
+                        for fact in alternative:
+                            note_dates(fact)
                     continue
                 if value is None:
                     if not slot.absent_means_none and _unknowable(slot):
@@ -207,16 +215,13 @@ def encode_case(case: Case, usage: Usage, *, file: str,
                         negatives[Fact(slot.pred, subject)] = origin(where)
                 for fact, sub in _facts(slot, subject, value):
                     facts[fact] = origin(where + sub)
-                    if _is_date(slot.annotation) or (slot.shape == "objects" and any(
-                            isinstance(v, int) for v in fact.args[len(subject):])):
-                        known_dates.update(a for a in fact.args if isinstance(a, int)
-                                           and a > 10000000)
+                    note_dates(fact)
     for slot, subject, where in pending:
         if slot.pred not in usage.predicates:
             unused.append(format_path(where))
             continue
-        labels, alternatives = _alternatives(slot, subject, usage,
-                                             _shifted(known_dates, usage.offsets))
+        thresholds = _thresholds(usage.date_partners.get((slot.pred, len(subject)), ()), known)
+        labels, alternatives = _alternatives(slot, subject, usage, thresholds)
         groups.append(ChoiceGroup(
             id=f"unknown:{format_path(where)}", kind="fact",
             question=f"{format_path(where)}: {slot.description}", labels=labels,
@@ -314,18 +319,18 @@ def _alternatives(slot: _Slot, subject: tuple[Value, ...], usage: Usage,
     raise TypeError(f"{slot.pred}: cannot enumerate the values of an unknown {slot.shape}")
 
 
-def _shifted(dates: set[int], offsets: frozenset[int]) -> set[int]:
-    """The known dates and every date a rule compares them with after an offset (``D + n``), so
-    that an unknown date can fall on either side of, say, a limitation deadline.  An offset that
-    lands on no calendar day (29 February three years on) is replaced by the days around it."""
-    out = set(dates)
-    for day in dates:
-        for n in offsets:
-            for shifted in (day + n, day - n):
-                if as_date(shifted) is not None:
-                    out.add(shifted)
-                else:
-                    out.update(_neighbours(shifted))
+def _thresholds(partners: Iterable[Partner], known: Mapping[Position, set[int]]) -> set[int]:
+    """The days an unknown date is compared with: the case's dates at the positions the rules
+    compare it with, shifted by the offsets of those comparisons (``D + 30000`` is three years
+    on), so that it can fall on either side of, say, a limitation deadline.  A shifted value that
+    is no calendar day (29 February three years on) is replaced by the days around it."""
+    out: set[int] = set()
+    for source, shift in partners:
+        for day in known.get(source, ()) if isinstance(source, tuple) else (source,):
+            if day + shift > 10000000 and as_date(day + shift) is not None:
+                out.add(day + shift)
+            elif day + shift > 10000000:
+                out.update(_neighbours(day + shift))
     return out
 
 

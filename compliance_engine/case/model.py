@@ -136,13 +136,33 @@ class WorkCohort(_Record):
                     "publication (17 U.S.C. §412).")
     compilation: bool | None = Field(
         default=None, description="The works are parts of one compilation (one statutory award).")
+    compilation_of: str | None = _none(
+        description="US: name of the compilation whose parts the works are, as pleaded or found "
+                    "(17 U.S.C. §504(c)(1): one statutory award for all its parts; absent: none).")
     cmi_attached: bool | None = Field(
         default=None, description="Copyright management information (author, title, notice, "
                                   "licence terms) was conveyed with the copies (17 U.S.C. §1202(c)).")
+    cmi: list[Literal["author", "title", "copyright_notice", "licence_terms", "watermark",
+                      "identifier", "other"]] = Field(
+        default_factory=list,
+        description="US DMCA: kinds of copyright management information the works carry "
+                    "(17 U.S.C. §1202(c)); empty: none stated, so §1202 is not in issue.")
     lawful_basis: LawfulBasis | None = Field(
         default=None, description="Personal data: the GDPR Art 6(1) basis relied on for training.")
     special_category: bool | None = Field(
         default=None, description="Personal data: includes special categories (GDPR Art 9).")
+    special_category_condition: bool | None = Field(
+        default=None, description="Personal data: an Art 9(2) GDPR condition (explicit consent, "
+                                  "data manifestly made public by the data subject, ...) covers "
+                                  "the special categories.")
+    legitimate_interests_test_met: bool | None = Field(
+        default=None, description="Personal data: the legitimate interests relied on pass the "
+                                  "three-step test (legitimate interest, necessity, balancing; "
+                                  "EDPB Opinion 28/2024).")
+    eu_targeted: bool | None = Field(
+        default=None, description="Personal data: of data subjects in the Union, processed in "
+                                  "relation to offering them goods or services or to monitoring "
+                                  "their behaviour there (GDPR Art 3(2)).")
     children_data: bool | None = Field(
         default=None, description="Personal data of children (COPPA; GDPR Art 8).")
     collected_unlawfully: bool | None = Field(
@@ -199,6 +219,9 @@ class Source(_Record):
                                   "sui generis right (Database Directive 96/9).")
     time_sensitive: bool | None = Field(
         default=None, description="The source gathers time-sensitive information at a cost (news).")
+    analysis_licence_available: bool | None = Field(
+        default=None, description="Japan: the source's data is offered on the market under "
+                                  "licences for data analysis / AI training (Art 30-4 proviso).")
 
 
 class DerivedFrom(_Record):
@@ -231,6 +254,13 @@ class Model(_Record):
     memorisation_evidence: str | None = _text("Where the memorisation fact comes from.")
     commercial: bool | None = Field(default=None,
                                     description="The model is exploited commercially.")
+    induces_infringement: bool | None = Field(
+        default=None, description="US: the provider promotes or encourages infringing use of the "
+                                  "model by its users (inducement; Cox v. Sony, 2026).")
+    tailored_to_infringement: bool | None = Field(
+        default=None, description="US: the model or service is designed or marketed for "
+                                  "infringing use rather than being a general-purpose tool "
+                                  "(Cox v. Sony, 2026).")
     gpai: bool | None = Field(
         default=None, description="EU AI Act: a general-purpose AI model (Art 3(63)).")
     eu_market_date: Date | None = _none(
@@ -280,6 +310,12 @@ class Act(_Record):
     knowing: bool | None = Field(
         default=None, description="The actor knew, or recklessly disregarded, that the act was "
                                   "unauthorised (wilfulness; secondary-infringement knowledge).")
+    innocence: Literal["pleaded", "proved"] | None = _none(
+        description="US: the actor pleads, or has proved, that it was not aware and had no reason "
+                    "to believe the act infringed (17 U.S.C. §504(c)(2); absent: not claimed).")
+    discovered: Date | None = Field(
+        default=None, description="When the claimant discovered, or with diligence should have "
+                                  "discovered, the act (discovery rule, 17 U.S.C. §507(b)).")
     logged_in: bool | None = Field(
         default=None, description="Scraping: done through a logged-in account.")
     authorization_revoked: bool | None = Field(

@@ -116,11 +116,15 @@ class _ClingoSolver:
         config = self._control.configuration.solve
         config.enum_mode = mode  # type: ignore[union-attr]
         config.models = 0 if mode != "auto" else 1  # type: ignore[union-attr]
-        last: list[clingo.Symbol] | None = None
-        with self._control.solve(yield_=True, assumptions=assumptions) as handle:  # type: ignore[union-attr]
-            for model in handle:
-                last = model.symbols(shown=True) if targets is None \
-                    else [s for s in targets if model.contains(s)]
+        last: Sequence[clingo.Symbol] | None = None
+
+        def read(model: clingo.Model) -> None:
+            # brave/cautious enumeration refines one estimate model by model: only the last counts
+            nonlocal last
+            last = model.symbols(shown=True) if targets is None \
+                else [s for s in targets if model.contains(s)]
+
+        self._control.solve(assumptions=assumptions, on_last=read)  # type: ignore[arg-type]
         if last is None:
             return frozenset()
         if targets is not None:

@@ -31,10 +31,26 @@ _PYDATALOG = Dialect(term=_term, negation="~", conjunction=" & ", arrow=" <= ", 
                      comparison=lambda left, op, right: f"({left} {op} {right})")
 
 
+#: One predicate gathering every rule instance of a world, so that each world is a single
+#: pyDatalog query: pyDatalog forgets its tabled subgoals between queries, so asking each
+#: rule-instance predicate on its own re-derives their shared premises once per rule.
+_ALL = "fired_all"
+
+
+def _width(program: Program) -> int:
+    return max((c.fired_arity for c in program.rules), default=1)
+
+
 def to_pydatalog(program: Program) -> str:
-    """pyDatalog text of the instrumented rules."""
-    lines = [line for _, fired_rule, head_rule in _PYDATALOG.rules(program)
-             for line in (fired_rule, head_rule)]
+    """pyDatalog text of the instrumented rules, and the rule gathering their instances
+    (``fired_all(index, V0, ..., Vn)``, padded with 0)."""
+    width = _width(program)
+    lines = []
+    for index, (compiled, fired_rule, head_rule) in enumerate(_PYDATALOG.rules(program)):
+        names = [f"V{i}" for i in range(compiled.fired_arity)]
+        padded = ", ".join([str(index), *names, *["0"] * (width - len(names))])
+        lines += [fired_rule, head_rule,
+                  f"{_ALL}({padded}) <= {compiled.fired}({', '.join(names)})"]
     return "\n".join(lines) + "\n"
 
 
@@ -66,6 +82,7 @@ class _PyDatalogSolver:
         for name, arity in program.predicates.items():
             pyEngine.insert(pyEngine.Pred(name, arity))
         pyEngine.insert(pyEngine.Pred("reading", 2))
+        pyEngine.insert(pyEngine.Pred(_ALL, _width(program) + 1))
         if program.rules:
             pyDatalog.load(program.cached("pydatalog-text", to_pydatalog))
         self._known = frozenset(facts)
@@ -81,13 +98,13 @@ class _PyDatalogSolver:
                 self._pyDatalog.assert_fact(fact.pred, *fact.args)
             try:
                 found: set[Fact] = set()
-                for compiled in self._program.rules:
-                    names = ", ".join(f"V{i}" for i in range(compiled.fired_arity))
-                    answer = self._pyDatalog.ask(f"{compiled.fired}({names})")
-                    for row in answer.answers if answer else ():
-                        fired = Fact(compiled.fired, tuple(row))
-                        found.add(fired)
-                        found.add(compiled.head_of(fired))
+                names = ", ".join(f"V{i}" for i in range(_width(self._program) + 1))
+                answer = self._pyDatalog.ask(f"{_ALL}({names})")
+                for index, *args in answer.answers if answer else ():
+                    compiled = self._program.rules[index]
+                    fired = Fact(compiled.fired, tuple(args[:compiled.fired_arity]))
+                    found.add(fired)
+                    found.add(compiled.head_of(fired))
             finally:
                 for fact in asserted:
                     self._pyDatalog.retract_fact(fact.pred, *fact.args)

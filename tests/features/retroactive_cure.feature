@@ -49,7 +49,7 @@ Feature: Does a later measure cure liability for copies already made?
         | authors_class               | authors_class | false   | future, remedy | Bartz v. Anthropic   |
         | authors_class               | booksellers   | false   | remedy        | Bartz v. Anthropic    |
 
-  Rule: Deleting copies limits retention from then on, and aggravates exposure if done unprompted after notice (legal-kb §1 A8)
+  Rule: Deleting copies limits retention from then on, and aggravates exposure if done unprompted after notice (legal-kb §1 A8); unprompted before notice it is good-faith evidence or consciousness of guilt, a contested point (legal-kb §6.16)
 
     Scenario Outline: When the copies were deleted
       Given mitigation "destroy_pirated" has date set to <date>
@@ -61,4 +61,4 @@ Feature: Does a later measure cure liability for copies already made?
         | date       | requirement                    | effects            |
         | 2025-12-15 | was required by the settlement | future             |
         | 2025-12-15 | was not required by anyone     | aggravate, future  |
-        | 2024-01-01 | was not required by anyone     | future             |
+        | 2024-01-01 | was not required by anyone     | aggravate, future, remedy |

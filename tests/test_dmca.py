@@ -1,0 +1,133 @@
+"""DMCA §1202 (CMI removal: identicality and standing as readings, fair use of the underlying
+copying) and §1201 (circumvention: is the measure an access control), legal-kb §3.3 and §6.7,
+§6.10.  Each test changes one fact of a bundled case study."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from compliance_engine.assess import Engine
+from compliance_engine.case.load import LoadedCase, load_case
+from compliance_engine.case.model import Case
+from compliance_engine.result import Finding, Result
+
+ROOT = Path(__file__).resolve().parents[1] / "case_studies"
+COPILOT = "US.DMCA.1202/copilot_suggestions/licensed_code"
+INTERCEPT = "US.DMCA.1202/scrape_strip_cmi/intercept_articles"
+KADREY = "US.DMCA.1202/train_llama/plaintiffs_books"
+SUNO = "US.DMCA.1201/stream_rip/umg_recordings"
+
+
+def by_id(records: list[dict[str, Any]], id_: str) -> dict[str, Any]:
+    return next(r for r in records if r["id"] == id_)
+
+
+def variant(name: str, change: Any = None) -> LoadedCase:
+    loaded = load_case(ROOT / name / "case.yaml")
+    if change is None:
+        return loaded
+    data = loaded.case.model_dump(mode="json", exclude_none=True)
+    change(data)
+    return LoadedCase(Case.model_validate(data), loaded.path, loaded.sha256)
+
+
+def finding(result: Result, id_: str) -> Finding:
+    return next(f for f in result.findings if f.id == id_)
+
+
+def readings(f: Finding) -> dict[str, str]:
+    return {r.reading: r.status for r in f.readings}
+
+
+@pytest.fixture(scope="module")
+def engine() -> Engine:
+    return Engine()
+
+
+# --------------------------------------------------------------------------- §1202 identicality
+
+def test_identicality_is_contested_in_the_ninth_circuit(engine: Engine) -> None:
+    copilot = finding(engine.assess(variant("doe_github")).result, COPILOT)
+    assert copilot.status == "uncertain"
+    assert {r.point for r in copilot.readings} == {"dmca_identicality"}
+    assert len(set(readings(copilot).values())) == 2
+
+
+def test_identical_copies_satisfy_either_reading(engine: Engine) -> None:
+    def change(d: dict[str, Any]) -> None:
+        by_id(d["acts"], "copilot_suggestions")["identical_copy"] = True
+    assert finding(engine.assess(variant("doe_github", change)).result,
+                   COPILOT).status == "established"
+
+
+def test_identicality_is_not_in_issue_outside_the_ninth_circuit(engine: Engine) -> None:
+    def change(d: dict[str, Any]) -> None:
+        d["case"]["us_circuit"] = "2d"
+    assert finding(engine.assess(variant("doe_github", change)).result,
+                   COPILOT).status == "established"
+
+
+def test_no_removal_no_claim(engine: Engine) -> None:
+    def change(d: dict[str, Any]) -> None:
+        by_id(d["acts"], "copilot_suggestions")["cmi_removed"] = False
+    assert finding(engine.assess(variant("doe_github", change)).result,
+                   COPILOT).status == "not_established"
+
+
+def test_attaching_licence_notices_to_outputs_is_future_only(engine: Engine) -> None:
+    result = engine.assess(variant("doe_github")).result
+    assert {e.effect for m in result.mitigations for e in m.effects
+            if e.finding == COPILOT} == {"future"}
+
+
+# --------------------------------------------------------------------------- §1202 standing
+
+def test_standing_without_dissemination_splits_the_district(engine: Engine) -> None:
+    """Raw Story (no concrete harm without dissemination) against the Intercept (removal is
+    itself a property-like harm)."""
+    intercept = finding(engine.assess(variant("dmca_news")).result, INTERCEPT)
+    assert intercept.status == "uncertain"
+    assert {r.point for r in intercept.readings} == {"dmca_standing"}
+    cited = " ".join(a.cite for r in intercept.readings for a in r.authorities)
+    assert "Raw Story" in cited and "Intercept" in cited
+
+
+def test_dissemination_without_cmi_gives_standing_on_either_reading(engine: Engine) -> None:
+    def change(d: dict[str, Any]) -> None:
+        by_id(d["acts"], "scrape_strip_cmi")["disseminated"] = True
+    intercept = finding(engine.assess(variant("dmca_news", change)).result, INTERCEPT)
+    assert intercept.status == "established"
+
+
+# --------------------------------------------------------------------------- fair use and §1202
+
+def test_fair_use_of_the_copying_defeats_removal_in_training(engine: Engine) -> None:
+    """Kadrey (27 Jun 2025): the §1202(b)(1) claim fails because the copying is fair use."""
+    kadrey = finding(engine.assess(variant("kadrey")).result, KADREY)
+    assert kadrey.status == "not_established"
+    assert [(d.defence, d.status) for d in kadrey.defences] == [("fair_use", "applies")]
+
+    def change(d: dict[str, Any]) -> None:   # the same training, but not fair use
+        by_id(d["acts"], "train_llama")["market_substitution_evidence"] = True
+    unfair = finding(engine.assess(variant("kadrey", change)).result, KADREY)
+    assert ("fair_use", "applies") not in [(d.defence, d.status) for d in unfair.defences]
+    assert unfair.status != "not_established"
+
+
+# --------------------------------------------------------------------------- §1201
+
+def test_rolling_cipher_is_contested_but_a_paywall_is_an_access_control(engine: Engine) -> None:
+    suno = finding(engine.assess(variant("suno")).result, SUNO)
+    assert suno.status == "uncertain"
+    assert {r.point for r in suno.readings} == {"rolling_cipher"}
+
+    def change(d: dict[str, Any]) -> None:
+        by_id(d["acts"], "stream_rip")["circumvented"] = "paywall"
+    assert finding(engine.assess(variant("suno", change)).result, SUNO).status == "established"
+
+    def nothing(d: dict[str, Any]) -> None:
+        by_id(d["acts"], "stream_rip").pop("circumvented")
+    assert not any(f.id == SUNO for f in engine.assess(variant("suno", nothing)).result.findings)
