@@ -90,8 +90,9 @@ class Engine:
 
         def solve(known: frozenset[Fact], targets: frozenset[Fact] | None = None) -> Worlds:
             ordered = sorted(known, key=lambda f: (f.pred, f.args))
-            kept = relevant_groups(program, ordered, groups, READ) \
-                if engine != "clingo" and groups else groups
+            # both backends solve the same (relevant) groups, so what is possible, and hence
+            # every why-not explanation, does not depend on the backend
+            kept = relevant_groups(program, ordered, groups, READ) if groups else groups
             return Worlds(backend.prepare(program, ordered, kept), kept, program, READ, targets)
 
         worlds = solve(frozenset(facts))
