@@ -92,7 +92,9 @@ class Engine:
             ordered = sorted(known, key=lambda f: (f.pred, f.args))
             # both backends solve the same (relevant) groups, so what is possible, and hence
             # every why-not explanation, does not depend on the backend
-            kept = relevant_groups(program, ordered, groups, READ) if groups else groups
+            kept, fixed = relevant_groups(program, ordered, groups, READ) if groups \
+                else ([], frozenset())
+            ordered = sorted(known | fixed, key=lambda f: (f.pred, f.args))
             return Worlds(backend.prepare(program, ordered, kept), kept, program, READ, targets)
 
         worlds = solve(frozenset(facts))

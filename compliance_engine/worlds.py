@@ -110,18 +110,23 @@ def _needed_atoms(program: Program, brave: frozenset[Fact],
 
 
 def relevant_groups(program: Program, facts: Sequence[Fact], groups: Sequence[ChoiceGroup],
-                    outputs: frozenset[str]) -> list[ChoiceGroup]:
-    """The groups whose value can matter to some conclusion.
+                    outputs: frozenset[str]) -> tuple[list[ChoiceGroup], frozenset[Fact]]:
+    """The groups whose value can matter to some conclusion, and the facts that fix the others.
 
-    If a group's value changes any rule instance's firing, that instance fires in some world, so
-    it is a brave consequence and the group's atom (or its negation) is in its ground body, on a
-    path of brave instances down from an output (:func:`_needed_atoms`).  A group none of whose
-    atoms is on such a path is therefore irrelevant: dropping it changes no conclusion and halves
-    the worlds the reference backend must enumerate.  The
-    brave consequences come from clingo, so both backends then solve the same problem.
+    If fixing a group to different alternatives changes an output atom, some rule instance
+    fires in one world and not the other, so it is a brave consequence and the group's atom (or
+    its negation) is in its ground body, on a path of brave instances down from an output
+    (:func:`_needed_atoms`).  A group none of whose atoms is on such a path is irrelevant: every
+    alternative gives the same conclusions, so it is fixed to its first alternative (whose facts
+    are returned) and each backend enumerates half as many worlds.  It is fixed, not dropped:
+    dropping a group with no empty alternative (a reading, a pinned reading, a date) would
+    leave a world none of its alternatives allows.  The brave consequences come from clingo, so
+    both backends then solve the same problem.
     """
     from .solver.clingo_backend import ClingoBackend
 
     solver = ClingoBackend().prepare(program, facts, groups)
-    worlds = Worlds(solver, groups, program, outputs)
-    return [groups[g] for g in worlds.relevant]
+    relevant = set(Worlds(solver, groups, program, outputs).relevant)
+    fixed = frozenset(f for g, group in enumerate(groups) if g not in relevant
+                      for f in group.alternatives[0])
+    return [groups[g] for g in sorted(relevant)], fixed

@@ -158,7 +158,7 @@ def test_training_with_dilution_evidence_is_contested(engine: Engine) -> None:
 def test_flips_name_the_stated_facts_that_would_change_a_status(engine: Engine) -> None:
     result = engine.assess(load_case(ROOT / "kadrey" / "case.yaml"), flips=True).result
     flips = {f.act: {(x.fact.split(":")[0], x.now, x.then, x.status) for x in f.flips or []}
-             for f in result.findings}
+             for f in result.findings if f.doctrine.startswith("US.COPY")}
     # keeping the torrented copies as a library takes the acquisition out of the Kadrey reading
     assert ("acts[0].retained", "false", "true", "established") in flips["acq_torrent"]
     assert ("acts[0].authorised", "false", "true", "not_established") in flips["acq_torrent"]
