@@ -270,9 +270,6 @@ def test_later_consent_does_not_reach_the_past(engine: Engine) -> None:
     assert not {"cure", "future"} & set(codes(result, "x", TRAIN))
 
 
-@pytest.mark.xfail(strict=True, reason="CORE.MITIGATION.licence-remedy gives every later licence "
-                   "a 'remedy' effect, also under the GDPR, where consent must precede the "
-                   "processing (legal-kb §3.15 M6: NONE for the past); needs a guard in core")
 def test_later_consent_is_none_for_the_past(engine: Engine) -> None:
     consent = mitigation("retroactive_license", grantors=["subjects"], targets=["pd"],
                          releases_past_use=True)
