@@ -11,34 +11,14 @@ disputed-facts mechanism: one reading per source.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
-from pathlib import Path
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from casekit import Change, by_id, variant
 
 from compliance_engine.assess import Engine
-from compliance_engine.case.load import LoadedCase, load_case
-from compliance_engine.case.model import Case
 from compliance_engine.result import ReadingOutcome, Result
-
-ROOT = Path(__file__).resolve().parents[1] / "case_studies"
-Change = Callable[[dict[str, Any]], None]
-
-
-def by_id(records: list[dict[str, Any]], id_: str) -> dict[str, Any]:
-    return next(r for r in records if r["id"] == id_)
-
-
-def study(name: str, change: Change | None = None) -> LoadedCase:
-    """A bundled case study, with ``change`` applied to its data."""
-    loaded = load_case(ROOT / name / "case.yaml")
-    if change is None:
-        return loaded
-    data = loaded.case.model_dump(mode="json", exclude_none=True)
-    change(data)
-    return LoadedCase(Case.model_validate(data), loaded.path, loaded.sha256)
-
 
 # -- the changes that bring a point into play ------------------------------------------------
 
@@ -179,7 +159,7 @@ def test_every_point_of_legal_kb_6_has_readings_and_a_case_reaching_it(engine: E
 @pytest.mark.parametrize("point", sorted(REACHED))
 def test_reaching_the_point_makes_the_conclusion_uncertain(engine: Engine, point: str) -> None:
     name, change = REACHED[point]
-    loaded = study(name, change)
+    loaded = variant(name, change)
     reached = turning_on(engine.assess(loaded).result, point)
     assert reached, f"{point}: no conclusion of {name} turns on it"
     names = {r.name for r in engine.rulebook.points[point].readings}
@@ -197,7 +177,7 @@ def test_reaching_the_point_makes_the_conclusion_uncertain(engine: Engine, point
 def test_facts_that_conflict_across_sources_are_uncertain_with_one_reading_per_source(
         engine: Engine) -> None:
     """§6.18: the NYT case file gives two versions of whether the outputs reproduce expression."""
-    result = engine.assess(study("nyt")).result
+    result = engine.assess(variant("nyt")).result
     outputs = next(f for f in result.findings if f.id == "US.COPY.REPRO/gpt_outputs/nyt_articles")
     assert outputs.status == "uncertain"
     assert {r.status for r in outputs.readings} == {"established", "not_established"}

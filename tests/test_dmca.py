@@ -4,34 +4,18 @@ copying) and §1201 (circumvention: is the measure an access control), legal-kb 
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import pytest
+from casekit import by_id, variant
 
 from compliance_engine.assess import Engine
-from compliance_engine.case.load import LoadedCase, load_case
-from compliance_engine.case.model import Case
 from compliance_engine.result import Finding, Result
 
-ROOT = Path(__file__).resolve().parents[1] / "case_studies"
 COPILOT = "US.DMCA.1202/copilot_suggestions/licensed_code"
 INTERCEPT = "US.DMCA.1202/scrape_strip_cmi/intercept_articles"
 KADREY = "US.DMCA.1202/train_llama/plaintiffs_books"
 SUNO = "US.DMCA.1201/stream_rip/umg_recordings"
-
-
-def by_id(records: list[dict[str, Any]], id_: str) -> dict[str, Any]:
-    return next(r for r in records if r["id"] == id_)
-
-
-def variant(name: str, change: Any = None) -> LoadedCase:
-    loaded = load_case(ROOT / name / "case.yaml")
-    if change is None:
-        return loaded
-    data = loaded.case.model_dump(mode="json", exclude_none=True)
-    change(data)
-    return LoadedCase(Case.model_validate(data), loaded.path, loaded.sha256)
 
 
 def finding(result: Result, id_: str) -> Finding:

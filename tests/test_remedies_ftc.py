@@ -5,33 +5,17 @@ remedy, and whether it reaches the model, move with it."""
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import pytest
+from casekit import by_id, variant
 
 from compliance_engine.assess import Engine
-from compliance_engine.case.load import LoadedCase, load_case
-from compliance_engine.case.model import Case
 from compliance_engine.result import Remedy, Result
 
-ROOT = Path(__file__).resolve().parents[1] / "case_studies"
 TEACHER = "US.FTC.ALGO_DISGORGEMENT/train_face_model/face_model"
 STUDENT = "US.FTC.ALGO_DISGORGEMENT/distill_student/face_student"
 LIBGEN = "US.COPY.REPRO/acq_libgen/class_works"
-
-
-def by_id(records: list[dict[str, Any]], id_: str) -> dict[str, Any]:
-    return next(r for r in records if r["id"] == id_)
-
-
-def variant(name: str, change: Any = None) -> LoadedCase:
-    loaded = load_case(ROOT / name / "case.yaml")
-    if change is None:
-        return loaded
-    data = loaded.case.model_dump(mode="json", exclude_none=True)
-    change(data)
-    return LoadedCase(Case.model_validate(data), loaded.path, loaded.sha256)
 
 
 def remedies(result: Result) -> dict[tuple[str, str], Remedy]:
