@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import json
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -125,14 +126,70 @@ def _refuse(output: Path) -> EngineError:
 
 
 def _write(output: Path, text: str, force: bool) -> None:
+    _write_bytes(output, text.encode("utf-8"), force)
+
+
+def _write_bytes(output: Path, data: bytes, force: bool) -> None:
     try:
-        with output.open("w" if force else "x", encoding="utf-8") as stream:
-            stream.write(text)
+        with output.open("wb" if force else "xb") as stream:
+            stream.write(data)
     except FileExistsError:
         raise _refuse(output) from None
     except OSError as exc:
         raise EngineError.single("CE402", f"cannot write the output file: {exc.strerror or exc}",
                                  file=str(output)) from None
+
+
+@main.command()
+@click.argument("case", type=click.Path(path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["md", "html", "docx", "pdf"]), default="md",
+              show_default=True, help="Markdown (canonical), HTML, Word or PDF.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Write the memo to FILE (required for docx and pdf unless stdout is a file).")
+@click.option("--force", is_flag=True, help="Allow -o to replace an existing file.")
+@click.option("--template", "template_dir", type=click.Path(path_type=Path), default=None,
+              metavar="DIR", help="Directory of templates overriding the built-in ones "
+                                  "(memo.md.j2, lines.md.j2, memo.html.j2, memo.css, memo.docx).")
+@click.option("--privileged", is_flag=True,
+              help="Add the attorney-client privilege / work-product legend.")
+@click.option("--to", "to", default="File", show_default=True, help="TO line.")
+@click.option("--from", "author", default="compliance-engine (automated draft)",
+              show_default=True, help="FROM line.")
+@click.option("--re", "re_", default=None, help="RE line (default: from the case title).")
+@click.option("--engine", type=click.Choice(["clingo", "pydatalog"]), default="clingo",
+              show_default=True, help="Solver backend.")
+@click.option("--as-of", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              metavar="YYYY-MM-DD", help="Assess at this date instead of the case's as_of.")
+@click.option("--reading", "readings", multiple=True, metavar="NAME",
+              help="Pin a contested point to one reading ('point:reading'); repeatable.")
+@_rules_option
+def memo(case: Path, fmt: str, output: Path | None, force: bool, template_dir: Path | None,
+         privileged: bool, to: str, author: str, re_: str | None, engine: EngineName,
+         as_of: _dt.datetime | None, readings: tuple[str, ...], rules_dir: Path | None) -> None:
+    """Draft an office memorandum (CREAC) on CASE from the determination and its proofs.
+
+    The draft is for attorney review: every statement cites a rule's authority or a fact of the
+    case file.  Identical input gives identical Markdown and HTML."""
+    if output is not None and output.exists() and not force:
+        raise _refuse(output)
+    binary = fmt in ("docx", "pdf")
+    if binary and output is None and sys.stdout.isatty():
+        raise EngineError.single("CE405", f"a {fmt} memo is binary; not writing it to a terminal",
+                                 expected="-o FILE")
+    from .case.load import load_case
+    from .memo import MemoOptions, build_context, render
+
+    loaded = load_case(case)
+    engine_ = _engine(rules_dir)
+    result = engine_.assess(loaded, engine=engine, readings=readings, flips=True,
+                            as_of=as_of.date() if as_of else None).result
+    options = MemoOptions(to=to, author=author, re=re_, privileged=privileged)
+    data = render(build_context(result, loaded, engine_.rulebook, options), fmt,  # type: ignore[arg-type]
+                  template_dir)
+    if output is None:
+        click.echo(data, nl=False)
+    else:
+        _write_bytes(output, data, force)
 
 
 @main.command()

@@ -11,6 +11,7 @@ Codes are stable and documented in ``docs/errors.md``:
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Self
 
 __all__ = ["CaseFileError", "EngineError", "EvaluationError", "Problem", "RulebookError"]
 
@@ -47,7 +48,7 @@ class EngineError(Exception):
         super().__init__(self.format())
 
     @classmethod
-    def single(cls, code: str, message: str, **where: object) -> EngineError:
+    def single(cls, code: str, message: str, **where: object) -> Self:
         return cls([Problem(code, message, **where)])  # type: ignore[arg-type]
 
     def format(self) -> str:

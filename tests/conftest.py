@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +19,7 @@ import pytest
 from compliance_engine.assess import Engine
 from compliance_engine.case.load import LoadedCase, load_case
 from compliance_engine.coverage import Coverage
+from compliance_engine.result import Result
 
 ROOT = Path(__file__).resolve().parents[1]
 _RECORDS: dict[str, set[str]] = {}
@@ -28,6 +29,21 @@ _CURRENT: dict[str, Any] = {}
 @pytest.fixture(scope="session")
 def engine() -> Engine:
     return Engine()
+
+
+@pytest.fixture(scope="session")
+def assessed(engine: Engine) -> Callable[[str], tuple[LoadedCase, Result]]:
+    """The bundled case study of that name and its result, with flips, as ``compliance-engine
+    assess`` and ``memo`` give it; each case study is assessed once per test run."""
+    cache: dict[str, tuple[LoadedCase, Result]] = {}
+
+    def get(case: str) -> tuple[LoadedCase, Result]:
+        if case not in cache:
+            loaded = load_case(ROOT / "case_studies" / case / "case.yaml")
+            cache[case] = loaded, engine.assess(loaded, flips=True).result
+        return cache[case]
+
+    return get
 
 
 def _exerciser(loaded: LoadedCase) -> str:
@@ -68,6 +84,21 @@ def pytest_bdd_before_scenario(request: Any, feature: Any, scenario: Any) -> Non
 
 def pytest_bdd_after_scenario(request: Any, feature: Any, scenario: Any) -> None:
     _CURRENT.pop("feature", None)
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """Under pytest-xdist, a worker hands its records to the controller."""
+    workeroutput = getattr(session.config, "workeroutput", None)
+    if workeroutput is not None:
+        workeroutput["rule_records"] = json.dumps({k: sorted(v) for k, v in _RECORDS.items()})
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node: Any, error: Any) -> None:
+    """pytest-xdist: merge a finished worker's records into the controller's."""
+    records = getattr(node, "workeroutput", {}).get("rule_records")
+    for exerciser, rule_ids in json.loads(records or "{}").items():
+        _RECORDS.setdefault(exerciser, set()).update(rule_ids)
 
 
 def pytest_terminal_summary(terminalreporter: Any) -> None:

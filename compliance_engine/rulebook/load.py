@@ -72,6 +72,7 @@ def load_rulebook(directory: Path, base: Mapping[str, PredicateDecl],
     declare(pred_file.predicates if pred_file else [],
             contested.points if contested else [], directory / "predicates.yaml")
     rules: list[Rule] = []
+    titles: dict[str, str] = {}
     for path in files:
         if path.name in _SPECIAL and path.parent == directory:
             continue
@@ -84,6 +85,7 @@ def load_rulebook(directory: Path, base: Mapping[str, PredicateDecl],
             problems.extend(_validation_problems(exc, path, raw))
             continue
         declare(rule_file.predicates, rule_file.points, path)
+        titles[rule_file.module] = rule_file.short or rule_file.title
         for index, decl in enumerate(rule_file.rules):
             line = lines.get(index, 1)
             try:
@@ -104,7 +106,7 @@ def load_rulebook(directory: Path, base: Mapping[str, PredicateDecl],
     for path in files:
         digest.update(_rel(path, directory).encode() + b"\0" + path.read_bytes() + b"\0")
     return Rulebook(rules, predicates, points, meta.version if meta else "unversioned",
-                    digest.hexdigest(), [_rel(p, directory) for p in files])
+                    digest.hexdigest(), [_rel(p, directory) for p in files], titles)
 
 
 class _Meta(BaseModel):

@@ -84,6 +84,7 @@ class RuleFile(_Strict):
     module: str = Field(pattern=r"^[A-Z][A-Z0-9_]*(\.[A-Z0-9_]+)*$",
                         description="Doctrine module id, e.g. US.COPY.REPRO.")
     title: str
+    short: str | None = Field(default=None, description="Short name used in memo headings.")
     jurisdiction: str
     burden: Literal["claimant", "defendant"] = Field(
         default="claimant", description="Who bears the burden of the facts these rules need.")
@@ -151,6 +152,8 @@ class Rulebook:
     version: str
     sha256: str
     files: list[str] = field(default_factory=list)
+    titles: dict[str, str] = field(default_factory=dict)
+    """Module id → its short name (``short:`` of the rule file, else its ``title:``)."""
 
     def rule(self, rule_id: str) -> Rule:
         for rule in self.rules:
