@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..case.load import LoadedCase
-from ..result import Effect, Finding, MissingFact, MitigationResult, Result
+from ..result import Effect, Finding, Flip, MissingFact, MitigationResult, Result
 from ..rulebook.model import Rulebook
 from .answers import ANSWER_KEY, brief_answer
 from .discussion import Verbaliser
@@ -119,6 +119,8 @@ class _Builder:
         self.words = Verbaliser(self.facts, rulebook)
         self.liabilities = [f for f in result.findings if f.status != "not_established"]
         self.titles = {f.id: self._title(f) for f in result.findings}
+        self.proofs = {f.id: f"B.{n}" for n, f in enumerate(result.findings, 1)}
+        """Finding id → the label of its proof in Appendix B."""
         self.questions: list[tuple[Question, BriefAnswer, list[Effect]]] = []
         for mitigation in result.mitigations:
             for finding in self.liabilities:
@@ -177,9 +179,8 @@ class _Builder:
         conclusion = f"The liability is {status}." + (
             f" Whether the mitigations offered cure it: {verdicts}." if mine
             else " No mitigation offered addresses it.")
-        proof = f"B.{self.result.findings.index(finding) + 1}"
         application = w.tree(finding.explanation, APPLICATION_DEPTH, cites=False,
-                             rest=f"in proof {proof} (Appendix B)")
+                             rest=f"in proof {self.proofs[finding.id]} (Appendix B)")
         for defence in finding.defences:
             application.append(Line(depth=0, text=f"Defence '{defence.defence}': "
                                                   f"{_STATUS.get(defence.status, defence.status)}."))
@@ -205,8 +206,9 @@ class _Builder:
                      counter=counter, mitigations=analyses, closing=closing)
 
     def _not_established(self) -> list[Line]:
-        return [Line(depth=0, text=f"{self.titles[f.id]}: not established (proof B.{n}).")
-                for n, f in enumerate(self.result.findings, 1) if f.status == "not_established"]
+        return [Line(depth=0, text=f"{self.titles[f.id]}: not established "
+                                   f"(proof {self.proofs[f.id]}).")
+                for f in self.result.findings if f.status == "not_established"]
 
     # -- facts the outcome turns on -----------------------------------------------------------
 
@@ -263,23 +265,21 @@ class _Builder:
         for finding in uncured:
             lines.append(Line(depth=0, text=f"No mitigation offered cures the liability for "
                                             f"{self.titles[finding.id]}."))
-        changes: dict[str, tuple[Line, list[str]]] = {}
+        changes: dict[str, tuple[Flip, list[str]]] = {}
         for finding in self.liabilities:
             for flip in finding.flips or ():
                 if flip.status != "not_established" or not flip.fact.startswith(_CONDUCT):
                     continue
-                line = self.words.flips(finding.model_copy(update={"flips": [flip]}))[0]
                 key = f"{flip.fact} {flip.then}"
-                changes.setdefault(key, (line, []))[1].append(self.titles[finding.id])
+                changes.setdefault(key, (flip, []))[1].append(self.titles[finding.id])
         if changes:
             lines.append(Line(depth=0, text="Facts whose opposite would have avoided a "
                                             "liability, among the pipeline's own acts, sources, "
                                             "data sets, models and mitigations (for the design "
                                             "of future pipelines):"))
-        for line, titles in changes.values():
-            text = line.text.rsplit(", the finding would be", 1)[0]
-            lines.append(line.model_copy(update={
-                "depth": 1, "text": f"{text}: no liability for {'; '.join(titles)}."}))
+        for flip, titles in changes.values():
+            line = self.words.flip(flip, f": no liability for {'; '.join(titles)}.")
+            lines.append(line.model_copy(update={"depth": 1}))
         return lines
 
     # -- appendix -----------------------------------------------------------------------------
@@ -304,10 +304,11 @@ class _Builder:
         repeated."""
         shown: dict[str, str] = {}
         proofs = []
-        for n, f in enumerate(self.result.findings, 1):
-            lines = self.words.tree(f.explanation, cites=False, shown=shown, label=f"B.{n}")
-            proofs.append(Proof(label=f"B.{n}", title=f"{self.titles[f.id]}: {f.status.replace('_', ' ')}",
-                                lines=lines))
+        for f in self.result.findings:
+            label = self.proofs[f.id]
+            lines = self.words.tree(f.explanation, cites=False, shown=shown, label=label)
+            proofs.append(Proof(label=label, lines=lines,
+                                title=f"{self.titles[f.id]}: {f.status.replace('_', ' ')}"))
         return proofs
 
     def _appendix(self, issues: list[Issue], proofs: list[Proof]) -> Appendix:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 
-from ..result import AuthorityRef, Explanation, Finding, MissingFact, ReadingOutcome
+from ..result import AuthorityRef, Explanation, Finding, Flip, MissingFact, ReadingOutcome
 from ..rulebook.model import Rulebook
 from .facts import CaseFacts
 from .model import Cite, Line, RuleStatement
@@ -110,14 +110,14 @@ class Verbaliser:
         return lines
 
     def flips(self, finding: Finding) -> list[Line]:
-        lines = []
-        for flip in finding.flips or ():
-            notes = [self.facts.notes.source(flip.source)] if flip.source else []
-            lines.append(Line(depth=0, text=f"Had it been {_yes(flip.then)} rather than "
-                                            f"{_yes(flip.now)} that "
-                                            f"{_fact(flip.fact)}, the finding would be "
-                                            f"{_words(flip.status)}.", notes=notes))
-        return lines
+        return [self.flip(flip, f", the finding would be {_words(flip.status)}.")
+                for flip in finding.flips or ()]
+
+    def flip(self, flip: Flip, then: str) -> Line:
+        """"Had it been <then> rather than <now> that <fact>" followed by ``then``."""
+        notes = [self.facts.notes.source(flip.source)] if flip.source else []
+        return Line(depth=0, text=f"Had it been {flip.then} rather than {flip.now} that "
+                                  f"{_fact(flip.fact)}{then}", notes=notes)
 
     # -- one node ------------------------------------------------------------------------
 
@@ -200,10 +200,6 @@ _STATUS_WORDS = {"needs_facts": "undecided on the facts the case gives"}
 
 def _words(status: str) -> str:
     return _STATUS_WORDS.get(status, status.replace("_", " "))
-
-
-def _yes(value: str) -> str:
-    return {"true": "true", "false": "false"}.get(value, value)
 
 
 def _fact(fact: str) -> str:
