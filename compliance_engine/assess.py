@@ -31,7 +31,8 @@ from .worlds import Worlds, relevant_groups
 __all__ = ["BACKENDS", "REQUIRED_OUTPUTS", "Assessment", "Engine", "base_declarations"]
 
 REQUIRED_OUTPUTS = {"candidate": 3, "finding": 3, "defence_raised": 4, "defence_applies": 4,
-                    "addresses": 4, "effect": 5, "remedy_considered": 4, "remedy_available": 4,
+                    "defence_defeated": 4, "addresses": 4, "effect": 5, "remedy_considered": 4,
+                    "remedy_available": 4, "remedy_satisfied": 4, "remedy_changed_by": 5,
                     "remedy_reaches_model": 4}
 READ = frozenset(REQUIRED_OUTPUTS) | {"mismatch"}  # what the determination reads
 BACKENDS = ("clingo", "pydatalog")
@@ -41,6 +42,12 @@ EngineName = Literal["clingo", "pydatalog"]
 def base_declarations() -> dict[str, PredicateDecl]:
     decls = base_predicates()
     decls.update(lineage_predicates())
+    decls["defence_unresolved"] = PredicateDecl(
+        name="defence_unresolved", kind="base", args=["defence", "doctrine id", "act id",
+                                                      "work cohort id"],
+        meaning="The defendant proves the defence on facts the case file does not state (added "
+                "by the engine, as an unknown fact, for a raised defence that no stated fact "
+                "establishes or defeats).")
     decls["reading"] = PredicateDecl(
         name="reading", kind="base", args=["contested point", "reading"],
         meaning="The contested point is decided according to this reading (added by the engine "
@@ -92,8 +99,7 @@ class Engine:
             ordered = sorted(known, key=lambda f: (f.pred, f.args))
             # both backends solve the same (relevant) groups, so what is possible, and hence
             # every why-not explanation, does not depend on the backend
-            kept, fixed = relevant_groups(program, ordered, groups, READ) if groups \
-                else ([], frozenset())
+            kept, fixed = relevant_groups(program, ordered, groups, READ)
             ordered = sorted(known | fixed, key=lambda f: (f.pred, f.args))
             return Worlds(backend.prepare(program, ordered, kept), kept, program, READ, targets)
 
@@ -101,7 +107,9 @@ class Engine:
         relevant = [worlds.groups[g] for g in worlds.relevant]
         # every group, relevant or not: what *could* hold matters to why-not explanations, and
         # must not depend on which backend pruned what
-        proofs = ProofBuilder(program, self.rulebook, worlds, facts, groups, encoded.negatives)
+        added = [g for g in worlds.groups if g.id.startswith("defence:")]
+        proofs = ProofBuilder(program, self.rulebook, worlds, facts, groups + added,
+                              encoded.negatives)
         context = Context(self.rulebook, case, loaded, program, encoded, facts, worlds, proofs,
                           engine, readings,
                           resolve=lambda toggled, targets: solve(frozenset(facts) ^ toggled,

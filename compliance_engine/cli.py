@@ -271,7 +271,9 @@ def rules_show(rule_id: str, rules_dir: Path | None) -> None:
     for authority in decl.authorities:
         pinpoint = f", {authority.pinpoint}" if authority.pinpoint else ""
         tag = f" [{authority.tag}]" if authority.tag else ""
-        click.echo(f"    — {authority.cite}{pinpoint} ({authority.grade}){tag}")
+        kind = (authority.kind or "").replace("_", " ") + (", foreign" if authority.foreign
+                                                           else "")
+        click.echo(f"    — {authority.cite}{pinpoint} ({authority.grade}; {kind}){tag}")
         if authority.quote:
             click.echo(f"      “{authority.quote}”")
 
@@ -284,6 +286,22 @@ def rules_lint(rules_dir: Path | None) -> None:
     declared = sum(1 for p in rulebook.predicates.values() if p.kind != "base")
     click.echo(f"OK: {len(rulebook.rules)} rules, {declared} predicates, "
                f"{len(rulebook.points)} contested points")
+
+
+@rules.command("authorities")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True)
+@_rules_option
+def rules_authorities(fmt: str, rules_dir: Path | None) -> None:
+    """Per module: citations by kind and grade, and the rules that are the engine's own
+    analysis."""
+    from .rulebook.authorities import authority_summary, render_summary
+
+    summary = authority_summary(_engine(rules_dir).rulebook)
+    if fmt == "json":
+        click.echo(json.dumps([m.as_json() for m in summary], indent=2, sort_keys=True))
+    else:
+        click.echo(render_summary(summary), nl=False)
 
 
 @rules.command("coverage")

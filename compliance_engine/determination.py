@@ -34,7 +34,7 @@ from .result import (
     SourceRef,
     UnknownFact,
 )
-from .rulebook.model import Rulebook
+from .rulebook.model import Authority, Rulebook
 from .rulebook.syntax import Literal as Lit
 from .solver.program import Program
 from .worlds import Sensitivity, Truth, Worlds
@@ -123,8 +123,16 @@ class _Determination:
         return out
 
     def dispute_outcomes(self, s: Sensitivity, words: Words) -> list[ReadingOutcome]:
-        """A fact the sources disagree on, read each source's way (legal-kb §6.18)."""
+        """A fact the sources disagree on, read each source's way, or a fact alleged and not yet
+        proved, read as alleged and as not proved."""
         group = self.worlds.groups[s.group]
+        if group.id.startswith("allegation:"):
+            return [ReadingOutcome(
+                point=group.id, question=group.question, reading=label,
+                statement="Taking the allegation as proved." if i == 0 else
+                "Taking the allegation as not proved.", status=words.get(truth, "needs_facts"),
+                authorities=[]) for i, (label, truth) in enumerate(zip(group.labels, s.truths,
+                                                                        strict=True))]
         return [ReadingOutcome(
             point=group.id, question=group.question, reading=label,
             statement=f"Taking the version of {label}.", status=words.get(truth, "needs_facts"),
@@ -207,17 +215,12 @@ class _Determination:
             doctrine, act, cohort = (str(a) for a in atom.args)
             target = Fact("finding", atom.args)
             status, readings, missing = self.status(target, _FINDING_STATUS)
-            defences = []
-            for d in self.atoms("defence_raised"):
-                if d.args[1:] == atom.args:
-                    applies = Fact("defence_applies", d.args)
-                    d_status, d_readings, d_missing = self.status(applies, _DEFENCE_STATUS)
-                    defences.append(Defence(
-                        defence=str(d.args[0]), status=d_status, readings=d_readings,
-                        missing_facts=d_missing, explanation=self.explain(applies)))
+            defences = [self.defence(d) for d in self.atoms("defence_raised")
+                        if d.args[1:] == atom.args]
             record = acts.get(act)
             findings.append(Finding(
                 id=_finding_id(atom.args), doctrine=doctrine, act=act,
+                pleaded=_pleaded(doctrine, self.ctx.case.case.claims_pleaded),
                 act_kind=record.kind if record else "process",
                 jurisdiction=(record.place if record else None) or "unknown", subject=cohort,
                 status=status, defences=defences, readings=readings, missing_facts=missing,
@@ -226,6 +229,22 @@ class _Determination:
                 if self.with_flips else None,
                 explanation=self.explain(target)))
         return findings
+
+    def defence(self, raised: Fact) -> Defence:
+        """``applies`` only where a rule establishes the defence and ``fails`` only where a rule
+        defeats it; otherwise it is open (the engine adds an unknown fact for a defence no
+        stated fact decides, so that is the usual case)."""
+        applies = Fact("defence_applies", raised.args)
+        defeated = Fact("defence_defeated", raised.args)
+        if self.worlds.truth(applies) == "false":
+            failed = self.worlds.truth(defeated) == "true"
+            status, readings, missing = ("fails" if failed else "needs_facts"), [], []
+            explanation = self.explain(defeated if failed else applies)
+        else:
+            status, readings, missing = self.status(applies, _DEFENCE_STATUS)
+            explanation = self.explain(applies)
+        return Defence(defence=str(raised.args[0]), status=status, readings=readings,
+                       missing_facts=missing, explanation=explanation)
 
     def mitigations(self, findings: list[Finding]) -> list[MitigationResult]:
         out = []
@@ -278,12 +297,18 @@ class _Determination:
                 _, more_readings, more_missing = self.status(turns_on, words)
                 readings += [r for r in more_readings if r not in readings]
                 missing += [m for m in more_missing if m not in missing]
+            satisfied = Fact("remedy_satisfied", atom.args)
+            done = self.worlds.truth(satisfied) == "true"
+            changed = sorted({str(c.args[4]) for c in self.atoms("remedy_changed_by")
+                              if c.args[:4] == atom.args})
             out.append(Remedy(
                 finding=_finding_id(atom.args[1:]), remedy=str(atom.args[0]),
-                status=_REMEDY_STATUS.get(truth, "uncertain"),
+                status="satisfied" if done else _REMEDY_STATUS.get(truth, "uncertain"),
+                changed_by=changed,
                 reaches_model=self.worlds.truth(reaches) == "true",
                 reaches_model_status=_REACHES[self.worlds.truth(reaches)],
-                readings=readings, missing_facts=missing, explanation=self.explain(available)))
+                readings=readings, missing_facts=missing,
+                explanation=self.explain(satisfied if done else available)))
         return out
 
     def answers(self, findings: list[Finding],
@@ -292,7 +317,8 @@ class _Determination:
         out = []
         for mitigation in mitigations:
             liable = sorted({e.finding for e in mitigation.effects
-                             if by_id[e.finding].status != "not_established"})
+                             if by_id[e.finding].status != "not_established"
+                             and by_id[e.finding].pleaded is not False})
             cured = {e.finding for e in mitigation.effects
                      if e.effect == "cure" and e.status == "established"}
             maybe = {e.finding for e in mitigation.effects if e.effect == "cure"} - cured
@@ -326,6 +352,12 @@ class _Determination:
         return out
 
 
+def _pleaded(doctrine: str, pleaded: Sequence[str]) -> bool | None:
+    """Whether the case pleads the doctrine; None when the case does not say which claims are
+    pleaded."""
+    return doctrine in pleaded if pleaded else None
+
+
 def _order(fact: Fact) -> tuple[str, tuple[str | int, ...]]:
     return fact.pred, fact.args
 
@@ -338,8 +370,9 @@ def _finding_id(args: Sequence[object]) -> str:
     return "/".join(str(a) for a in args)
 
 
-def _authority(a) -> AuthorityRef:  # type: ignore[no-untyped-def]
-    return AuthorityRef(cite=a.cite, grade=a.grade, pinpoint=a.pinpoint, quote=a.quote)
+def _authority(a: Authority) -> AuthorityRef:
+    return AuthorityRef(cite=a.cite, grade=a.grade, pinpoint=a.pinpoint, quote=a.quote,
+                        kind=a.kind, foreign=a.foreign)
 
 
 def _source(origin: Origin | None) -> SourceRef | None:
@@ -358,7 +391,8 @@ def _explanation(node: ProofNode,
             conclusion=node.conclusion, kind=node.kind, holds=node.holds, rule=node.rule,
             statement=node.statement,
             authorities=[AuthorityRef.model_construct(cite=a.cite, grade=a.grade,
-                                                      pinpoint=a.pinpoint, quote=a.quote)
+                                                      pinpoint=a.pinpoint, quote=a.quote,
+                                                      kind=a.kind, foreign=a.foreign)
                          for a in node.authorities],
             source=_source(node.origin),
             children=[_explanation(c, done) for c in node.children])

@@ -236,7 +236,8 @@ class ProofBuilder:
                              statement=reading.statement, authorities=list(reading.authorities))
         if atom in self.assumed:
             group, label = self.assumed[atom]
-            why = "disputed" if group.kind == "dispute" else "unknown"
+            why = "unknown" if group.kind != "dispute" else \
+                "alleged" if group.id.startswith("allegation:") else "disputed"
             return ProofNode(f"{show(atom)} ({why}: {group.question}; assumed {label})",
                              "assumed", "in_some_worlds", origin=group.origin)
         return None

@@ -28,10 +28,13 @@ _SHORT_HASH = 12
 def render_text(result: Result) -> str:
     """The whole report, ending with a newline."""
     sections = [("ANSWERS", _answers(result)), ("FINDINGS", _findings(result)),
+                ("ALSO AVAILABLE (NOT PLEADED)", _unpleaded(result)),
                 ("MITIGATIONS", _mitigations(result)), ("REMEDIES", _remedies(result)),
                 ("PROOFS", _proofs(result))]
     lines = list(_header(result))
     for title, body in sections:
+        if body is None:
+            continue
         lines += ["", title, "", *(body or ["  (none)"])]
     return "\n".join(lines) + "\n"
 
@@ -66,7 +69,15 @@ def _answers(result: Result) -> list[str]:
 
 
 def _findings(result: Result) -> list[str]:
-    return _paragraphs(_finding(finding) for finding in result.findings)
+    return _paragraphs(_finding(f) for f in result.findings if f.pleaded is not False)
+
+
+def _unpleaded(result: Result) -> list[str] | None:
+    """Theories the facts support but the case does not plead: listed apart, not answered.
+    None (no section) when the case does not say which claims are pleaded."""
+    if all(f.pleaded is None for f in result.findings):
+        return None
+    return _paragraphs(_finding(f) for f in result.findings if f.pleaded is False)
 
 
 def _finding(finding: Finding) -> Iterator[str]:
@@ -130,8 +141,9 @@ def _remedies(result: Result) -> list[str]:
     those listed under the finding)."""
     lines: list[str] = []
     for r in result.remedies:
+        changed = f"; changed by {', '.join(r.changed_by)}" if r.changed_by else ""
         lines.append(f"  {r.finding}: {r.remedy}: {r.status}; "
-                     f"reaches the model: {r.reaches_model_status}")
+                     f"reaches the model: {r.reaches_model_status}{changed}")
         lines += _open_points(r.readings, (), "    ")
     return lines
 
@@ -175,12 +187,17 @@ def _details(node: Explanation) -> list[str]:
         lines.append(f"[{node.rule}] {node.statement or ''}".rstrip())
     elif node.statement:
         lines.append(node.statement)
+    if node.rule is not None and node.authorities \
+            and all(a.grade == "analysis" for a in node.authorities):
+        lines.append("The engine's own analysis, reasoning from:")
     return lines + [_authority(a) for a in node.authorities]
 
 
 def _authority(authority: AuthorityRef) -> str:
     pinpoint = f", {authority.pinpoint}" if authority.pinpoint else ""
-    return f"— {authority.cite}{pinpoint} ({authority.grade})"
+    kind = f"; {authority.kind.replace('_', ' ')}" if authority.kind else ""
+    foreign = ", foreign: persuasive only" if authority.foreign else ""
+    return f"— {authority.cite}{pinpoint} ({authority.grade}{kind}{foreign})"
 
 
 def _where(source: SourceRef) -> str:

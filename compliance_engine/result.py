@@ -27,7 +27,7 @@ __all__ = [
     "UnknownFact",
 ]
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"
 
 FindingStatus = Literal["established", "not_established", "uncertain", "needs_facts"]
 DefenceStatus = Literal["applies", "fails", "uncertain", "needs_facts"]
@@ -53,6 +53,12 @@ class AuthorityRef(_Out):
     grade: Literal["settled", "contested", "analysis"]
     pinpoint: str | None = None
     quote: str | None = None
+    kind: str | None = Field(default=None, description=(
+        "statute, regulation, binding_precedent, persuasive_decision, regulator_decision, "
+        "consent_order, settlement, guidance, commentary or pleading; null for a source named "
+        "in the case file (a disputed fact's version)."))
+    foreign: bool = Field(default=False, description=(
+        "From another legal system than the rule's: it can only persuade."))
 
 
 class Explanation(_Out):
@@ -114,6 +120,10 @@ class Finding(_Out):
     jurisdiction: str
     subject: str = Field(description="The work cohort the finding concerns.")
     status: FindingStatus
+    pleaded: bool | None = Field(default=None, description=(
+        "Whether the claim is among those the case pleads; null when the case does not list "
+        "the claims pleaded.  A theory available but not pleaded is reported apart and does "
+        "not count in the answers."))
     defences: list[Defence] = Field(default_factory=list)
     readings: list[ReadingOutcome] = Field(default_factory=list)
     missing_facts: list[MissingFact] = Field(default_factory=list)
@@ -145,7 +155,12 @@ class MitigationResult(_Out):
 class Remedy(_Out):
     finding: str
     remedy: str
-    status: Literal["available", "unavailable", "uncertain"]
+    status: Literal["available", "unavailable", "uncertain", "satisfied"] = Field(description=(
+        "'satisfied': what the remedy would order has already been done (the copies are "
+        "destroyed)."))
+    changed_by: list[str] = Field(default_factory=list, description=(
+        "Ids of the mitigations that changed the remedy (a release that bars it, a measure "
+        "that satisfies or limits it)."))
     reaches_model_status: Literal["yes", "no", "uncertain"] = Field(
         default="no", description="Whether the remedy reaches the model: 'uncertain' when that "
                                   "turns on a contested reading or an unknown fact.")

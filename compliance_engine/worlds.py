@@ -125,8 +125,36 @@ def relevant_groups(program: Program, facts: Sequence[Fact], groups: Sequence[Ch
     """
     from .solver.clingo_backend import ClingoBackend
 
-    solver = ClingoBackend().prepare(program, facts, groups)
-    relevant = set(Worlds(solver, groups, program, outputs).relevant)
+    groups = list(groups)
+    worlds = Worlds(ClingoBackend().prepare(program, facts, groups), groups, program, outputs)
+    open_defences = unresolved_defence_groups(worlds)
+    if open_defences:
+        groups += open_defences
+        worlds = Worlds(ClingoBackend().prepare(program, facts, groups), groups, program,
+                        outputs)
+    relevant = set(worlds.relevant)
     fixed = frozenset(f for g, group in enumerate(groups) if g not in relevant
                       for f in group.alternatives[0])
     return [groups[g] for g in sorted(relevant)], fixed
+
+
+def unresolved_defence_groups(worlds: Worlds) -> list[ChoiceGroup]:
+    """An unknown fact for every raised defence that no world establishes and not every world
+    defeats: the defendant may still prove it on facts the case does not state, so it must not
+    count as failed (unknown is not false).  Its alternatives are "proved" (the fact
+    ``defence_unresolved`` holds, and a core rule lets the defence apply unless defeated) and
+    "not proved"."""
+    brave, cautious = worlds.base.brave, worlds.base.cautious
+    out = []
+    for atom in sorted(a for a in brave if a.pred == "defence_raised"):
+        if Fact("defence_applies", atom.args) in brave \
+                or Fact("defence_defeated", atom.args) in cautious:
+            continue
+        defence, doctrine, act, subject = (str(a) for a in atom.args)
+        out.append(ChoiceGroup(
+            id=f"defence:{defence}/{doctrine}/{act}/{subject}", kind="fact",
+            question=f"whether the defendant can prove {defence.replace('_', ' ')} against "
+                     f"{doctrine}/{act}/{subject} (no stated fact establishes or defeats it)",
+            labels=("proved", "not proved"),
+            alternatives=((Fact("defence_unresolved", atom.args),), ())))
+    return out

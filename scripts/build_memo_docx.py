@@ -615,7 +615,9 @@ def appendices(doc: DocumentObject) -> None:
 
     heading(doc, "Appendix C: Rules and Authorities Relied On", 1)
     tag(doc, "{%p for r in appendix.rules %}")
-    para(doc, "Memo Record", bullet(0), ("{{ r.rule }}", "bold"), (": {{ r.statement }}", None))
+    para(doc, "Memo Record", bullet(0), ("{{ r.rule }}", "bold"), (": {{ r.statement }}", None),
+         ("{% if r.analysis %} (The engine's own analysis, reasoning from the authorities "
+          "below.){% endif %}", None))
     tag(doc, "{%p for c in r.cites %}")
     para(doc, line_style(1), bullet(1), ("{{ c.text }} ({{ c.grade }})", None),
          ("{% if c.quote %}: “{{ c.quote }}”{% endif %}", "Memo Cite"))

@@ -36,12 +36,14 @@ UNSAFE_RULE = """\
 module: TEST.BROKEN
 title: A rule file with an unsafe variable
 jurisdiction: us
+authorities:
+  - {id: test-statute, cite: "17 U.S.C. §106", kind: statute, jurisdiction: us}
 rules:
   - id: TEST.BROKEN.unsafe-head
     statement: A conclusion whose variables no condition binds.
     rule: candidate(D, A, C) <= act(A)
     authorities:
-      - {cite: "Test authority", grade: analysis}
+      - {ref: test-statute, grade: analysis}
 """
 
 

@@ -12,15 +12,17 @@ from compliance_engine.assess import Engine
 from compliance_engine.errors import RulebookError
 from compliance_engine.rulebook.load import default_rules_dir
 
-AUTHORITY = '      - {cite: "Test authority", grade: analysis}\n'
+AUTHORITY = '      - {ref: test-statute, grade: analysis}\n'
+HEADER = "module: TEST.BAD\ntitle: Bad rules for the checks\njurisdiction: us\nrules:\n"
+FOOTER = ("authorities:\n"
+          "  - {id: test-statute, cite: \"17 U.S.C. §106\", kind: statute, jurisdiction: us}\n")
 
 
 def rulebook_with(tmp_path: Path, *rules: str, extra_predicates: str = "") -> Path:
     """A copy of the shipped rules plus ``rules/bad.yaml`` holding ``rules`` (YAML items)."""
     directory = tmp_path / "rules"
     shutil.copytree(default_rules_dir(), directory)
-    text = "module: TEST.BAD\ntitle: Bad rules for the checks\njurisdiction: us\nrules:\n"
-    (directory / "bad.yaml").write_text(text + "".join(rules), encoding="utf-8")
+    (directory / "bad.yaml").write_text(HEADER + "".join(rules) + FOOTER, encoding="utf-8")
     if extra_predicates:
         with (directory / "predicates.yaml").open("a", encoding="utf-8") as out:
             out.write(extra_predicates)

@@ -179,26 +179,31 @@ def mini_rulebook(tmp_path: Path, finding: str = FINDING, valid_to: str | None =
         lines.append(f"  - {{name: {name}, kind: output, args: [{args}], "
                      f"meaning: Output {name}.}}\n")
     (directory / "predicates.yaml").write_text("".join(lines))
+    (directory / "authorities").mkdir()
+    (directory / "authorities" / "test.yaml").write_text(
+        "authorities:\n"
+        "  - {id: test-case, cite: \"Test v. Case, 1 F.4th 1 (9th Cir. 2021)\", "
+        "kind: binding_precedent, jurisdiction: us, court: 9th Cir., date: 2021-01-04}\n")
     (directory / "contested.yaml").write_text(
         "points:\n"
-        "  - id: test_point\n    source: test\n    question: Strict or lenient?\n"
+        "  - id: test_point\n    question: Strict or lenient?\n"
         "    readings:\n"
-        "      - {name: strict, statement: Strict., authorities: [{cite: Strict case, "
+        "      - {name: strict, statement: Strict., authorities: [{ref: test-case, "
         "grade: contested}]}\n"
-        "      - {name: lenient, statement: Lenient., authorities: [{cite: Lenient case, "
+        "      - {name: lenient, statement: Lenient., authorities: [{ref: test-case, "
         "grade: contested}]}\n")
     (directory / "mini").mkdir()
     (directory / "mini" / "rules.yaml").write_text(
         "module: TEST.MINI\ntitle: Mini rules\njurisdiction: us\nrules:\n"
         "  - id: TEST.MINI.candidate\n    statement: Acts on named works are candidates.\n"
         f"    rule: \"{CANDIDATE}\"\n"
-        "    authorities: [{cite: Test authority, grade: settled}]\n"
+        "    authorities: [{ref: test-case, grade: settled}]\n"
         "  - id: TEST.MINI.finding\n    statement: Under the strict reading, unretained copies"
         " infringe.\n"
         f"    rule: \"{finding}\"\n"
         + ("    reading: {point: test_point, name: strict}\n" if reading else "")
         + (f"    valid_to: {valid_to}\n" if valid_to else "")
-        + "    authorities: [{cite: Test authority, grade: analysis}]\n")
+        + "    authorities: [{ref: test-case, grade: analysis}]\n")
     return directory
 
 

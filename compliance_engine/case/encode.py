@@ -186,6 +186,8 @@ def encode_case(case: Case, usage: Usage, *, file: str,
         return Origin(file, format_path(path), line, column)
 
     disputed = {(d.record, tuple(d.field.split("."))): i for i, d in enumerate(case.disputes)}
+    alleged = {(a.record, tuple(a.field.split(".")) if a.field else ()): i
+               for i, a in enumerate(case.allegations) if a.status == "alleged"}
     pending: list[tuple[_Slot, tuple[Value, ...], tuple[str | int, ...]]] = []
     for collection, (_, slots) in _SCHEMA.items():
         records = [case.case] if collection == "case" else getattr(case, collection)
@@ -193,11 +195,18 @@ def encode_case(case: Case, usage: Usage, *, file: str,
             base: tuple[str | int, ...] = ("case",) if collection == "case" \
                 else (collection, index)
             subject: tuple[Value, ...] = () if collection == "case" else (record.id,)
+            whole = alleged.get((record.id, ())) if subject else None
+            into = facts if whole is None else {}
             if collection != "case":
-                facts[Fact(_SINGULAR[collection], subject)] = origin(base + ("id",))
+                into[Fact(_SINGULAR[collection], subject)] = origin(base + ("id",))
             for slot in slots:
                 value = _get(record, slot.path)
                 where = base + slot.path
+                if subject and value is not None and (record.id, slot.path) in alleged:
+                    allegation = case.allegations[alleged[(record.id, slot.path)]]
+                    groups.append(_allegation(allegation, alleged[(record.id, slot.path)],
+                                              slot, subject, value, where, origin))
+                    continue
                 if (record.id if subject else None, slot.path) in disputed:
                     index = disputed[(subject[0], slot.path)]  # type: ignore[index]
                     groups.append(_dispute(case, index, slot, subject, where, origin))
@@ -209,13 +218,22 @@ def encode_case(case: Case, usage: Usage, *, file: str,
                     if not slot.absent_means_none and _unknowable(slot):
                         pending.append((slot, subject, where))
                     continue
-                if slot.shape == "flag":
+                if slot.shape == "flag" and whole is None:
                     flags.add(Fact(slot.pred, subject))
                     if value is False:
                         negatives[Fact(slot.pred, subject)] = origin(where)
                 for fact, sub in _facts(slot, subject, value):
-                    facts[fact] = origin(where + sub)
+                    into[fact] = origin(where + sub)
                     note_dates(fact)
+            if whole is not None:
+                allegation = case.allegations[whole]
+                groups.append(ChoiceGroup(
+                    id=f"allegation:{format_path(base)}", kind="dispute",
+                    question=f"{format_path(base)}: {_record_label(record)} (alleged by "
+                             f"{allegation.by}; not admitted or found)",
+                    labels=(f"as alleged by {allegation.by} ({allegation.source})",
+                            "not proved"),
+                    alternatives=(tuple(into), ()), origin=origin(("allegations", whole))))
     for slot, subject, where in pending:
         if slot.pred not in usage.predicates:
             unused.append(format_path(where))
@@ -247,6 +265,29 @@ def _dispute(case: Case, index: int, slot: _Slot, subject: tuple[Value, ...],
         id=f"dispute:{format_path(where)}", kind="dispute",
         question=f"{format_path(where)}: {slot.description} (the sources disagree)",
         labels=labels, alternatives=tuple(alternatives), origin=origin(("disputes", index)))
+
+
+def _allegation(allegation: Any, index: int, slot: _Slot, subject: tuple[Value, ...],
+                value: Any, where: tuple[str | int, ...], origin: Any) -> ChoiceGroup:
+    """A fact alleged and not yet admitted or found: one alternative as alleged, one in which
+    it is not proved (for a true/false fact, the opposite; otherwise nothing is stated)."""
+    stated = tuple(fact for fact, _ in _facts(slot, subject, value))
+    if slot.shape == "flag":
+        unproved: tuple[Fact, ...] = () if value else (Fact(slot.pred, subject),)
+    else:
+        unproved = ()
+    return ChoiceGroup(
+        id=f"allegation:{format_path(where)}", kind="dispute",
+        question=f"{format_path(where)}: {slot.description} (alleged by {allegation.by}; not "
+                 "admitted or found)",
+        labels=(f"as alleged by {allegation.by} ({allegation.source}): {_show(value)}",
+                "not proved"),
+        alternatives=(stated, unproved), origin=origin(("allegations", index)))
+
+
+def _record_label(record: Any) -> str:
+    return str(getattr(record, "description", None) or getattr(record, "name", None)
+               or record.id)
 
 
 def _show(value: Any) -> str:

@@ -19,6 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
 __all__ = [
     "Act",
+    "Allegation",
     "Case",
     "CaseInfo",
     "DanglingReference",
@@ -41,6 +42,12 @@ Date = Annotated[_dt.date, Field(strict=False)]
 Text = Annotated[str, Field(json_schema_extra={"fact": False})]
 
 Jurisdiction = Literal["us", "eu", "de", "uk", "jp", "sg", "fr", "it", "ie", "other"]
+UsState = Literal["us-ca", "us-ny", "us-de", "us-ma", "us-tn", "us-wa", "us-tx", "us-il", "us-dc",
+                  "us-other"]
+GoverningLaw = Literal["us-ca", "us-ny", "us-de", "us-ma", "us-tn", "us-wa", "us-tx", "us-il",
+                       "us-dc", "us-other", "eu", "de", "uk", "ie", "nl", "fr", "it", "jp", "sg",
+                       "other"]
+DoctrineId = Annotated[str, Field(pattern=r"^[A-Z][A-Z0-9_]*(\.[A-Z0-9_]+)*$", max_length=80)]
 ActKind = Literal["acquire", "store", "process", "train", "model", "output", "distribute"]
 Method = Literal[
     "download", "torrent", "scrape", "crawl", "api", "purchase_scan", "licence", "upload",
@@ -91,6 +98,14 @@ class CaseInfo(_Record):
         default_factory=lambda: list[Jurisdiction](["us"]), description="Legal systems to analyse.")
     us_circuit: Circuit | None = _none(
         description="US: the federal circuit whose law governs the forum (absent: none stated).")
+    forum: UsState | None = Field(
+        default=None, description="US: the state where the court sits, whose choice-of-law rules "
+                                  "the court applies to state-law claims (Klaxon v. Stentor).")
+    claims_pleaded: list[DoctrineId] = Field(
+        default_factory=list,
+        description="Doctrine ids of the claims actually brought (e.g. US.COPY.REPRO, "
+                    "US.TORT.TRESPASS); empty: not stated, every available theory is assessed "
+                    "as if pleaded. Theories available but not pleaded are reported apart.")
     summary: str | None = _text("Short narrative of the dispute.")
 
 
@@ -119,10 +134,18 @@ class WorkCohort(_Record):
     id: Id
     description: str | None = _text("What the works are.")
     kind: Literal["book", "article", "image", "lyrics", "recording", "code", "video",
-                  "personal_data", "database", "other"] | None = Field(
+                  "personal_data", "database", "mark", "persona", "other"] | None = Field(
         default=None, description="Kind of work.")
     owners: list[Id] = Field(default_factory=list,
                              description="Parties owning the rights; two or more are co-owners.")
+    exclusive_licensees: list[Id] = Field(
+        default_factory=list,
+        description="Parties holding an exclusive licence of a right in the works (they may sue "
+                    "on it, 17 U.S.C. §501(b)).")
+    us_work: bool | None = Field(
+        default=None, description="US: a 'United States work' (17 U.S.C. §101: first published "
+                                  "in the US, or unpublished by US authors), for which §411(a) "
+                                  "requires registration before suit.")
     count: int | None = Field(default=None, ge=0, description="Number of works in the cohort.")
     sources: list[Id] = Field(default_factory=list,
                               description="Sources where copies of these works were found.")
@@ -199,6 +222,9 @@ class SourceTerms(_Record):
     requires_attribution: bool | None = Field(
         default=None, description="The licence conditions use on attribution or on keeping the "
                                   "licence notice (e.g. MIT, GPL).")
+    governing_law: GoverningLaw | None = Field(
+        default=None, description="The law the terms choose to govern them (governing-law "
+                                  "clause).")
     promise_beyond_copying: bool | None = Field(
         default=None, description="The terms impose a promise beyond not copying (payment, access "
                                   "limits, rate limits): an 'extra element' against preemption.")
@@ -386,6 +412,18 @@ class Mitigation(_Record):
                     "measure (absent: none).")
     verification: Verification | None = Field(default=None,
                                               description="Evidence the measure did what it says.")
+    court_approval: Literal["not_required", "preliminary", "final", "denied"] | None = Field(
+        default=None, description="Settlement: the court's approval of the settlement (a class "
+                                  "settlement binds the class only once finally approved, "
+                                  "Fed. R. Civ. P. 23(e)).")
+    effective_date: Date | None = _none(
+        description="Settlement or licence: the day the release takes effect under its terms "
+                    "(absent: no later effective date than its date or, for a class settlement, "
+                    "its final approval).")
+    opt_outs: list[Id] = Field(
+        default_factory=list,
+        description="Settlement: parties who excluded themselves from the class and keep their "
+                    "claims.")
     withdrawn: Date | None = _none(
         description="The measure was withdrawn or switched off on this date (absent: still in "
                     "place).")
@@ -396,7 +434,9 @@ class Event(_Record):
     id: Id
     kind: Literal["notice", "litigation_hold", "suit", "class_certification", "judgment",
                   "order", "erasure_request", "cease_and_desist", "account_termination",
-                  "regulatory_decision"] = Field(description="What happened.")
+                  "regulatory_decision", "preservation_demand", "litigation_anticipated"] = \
+        Field(description="What happened ('litigation_anticipated': the day from which the "
+                          "party reasonably anticipated litigation, a duty to preserve arising).")
     date: Date | None = Field(default=None, description="When.")
     by: Id | None = _none(description="Party who gave notice or sued.")
     against: Id | None = _none(description="Party it was directed at.")
@@ -426,6 +466,25 @@ class Dispute(_Record):
     note: str | None = _text("Why the sources differ.")
 
 
+class Allegation(_Record):
+    """How a fact stated in a record stands: alleged by a party (contested pending proof), or
+    admitted or found.  A conclusion that rests on a fact only alleged is ``uncertain``: one
+    outcome as alleged, one if it is not proved."""
+
+    record: Id = Field(description="Id of the record the fact belongs to.")
+    field: str | None = Field(
+        default=None, pattern=r"^[a-z_]+(\.[a-z_]+)*$",
+        description="The field, dotted for nested ones (e.g. 'seeded', 'terms.tos_assent'); "
+                    "absent: the whole record (the act happened at all) is alleged.")
+    by: Id = Field(description="Party who alleges it (or admits it).")
+    status: Literal["alleged", "admitted", "found"] = Field(
+        default="alleged", description="'alleged': not yet admitted or found, so contested; "
+                                       "'admitted' by the other side, or 'found' by a court: "
+                                       "established.")
+    source: Text = Field(description="Where: complaint paragraph, order, docket entry, with date.")
+    note: str | None = _text("Anything else about it.")
+
+
 class Case(_Record):
     """A whole case file."""
 
@@ -439,6 +498,7 @@ class Case(_Record):
     mitigations: list[Mitigation] = Field(default_factory=list)
     events: list[Event] = Field(default_factory=list)
     disputes: list[Dispute] = Field(default_factory=list)
+    allegations: list[Allegation] = Field(default_factory=list)
 
     def collections(self) -> dict[str, list[Any]]:
         """The id-bearing collections, keyed by their field name."""
@@ -479,6 +539,20 @@ class Case(_Record):
                                              f"unknown {kind} id {ref!r}")
         for index, dispute in enumerate(self.disputes):
             self.disputed_field(index, dispute)
+        for index, allegation in enumerate(self.allegations):
+            self.alleged_record(index, allegation)
+
+    def alleged_record(self, index: int, allegation: Allegation) -> BaseModel:
+        """Check an allegation; return the record it qualifies."""
+        if allegation.by not in {p.id for p in self.parties}:
+            raise _ref_error("allegations", index, "by", f"unknown party id {allegation.by!r}")
+        for records in self.collections().values():
+            for record in records:
+                if record.id == allegation.record:
+                    if allegation.field is not None:
+                        _stated_field(index, record, allegation.field)
+                    return record
+        raise _ref_error("allegations", index, "record", f"unknown id {allegation.record!r}")
 
     def disputed_field(self, index: int, dispute: Dispute) -> list[Any]:
         """Check a dispute; return its versions' values converted to the field's type."""
@@ -493,13 +567,14 @@ _ID_KINDS = ("parties", "works", "sources", "datasets", "models", "acts", "mitig
 
 _REFERENCES: dict[str, tuple[tuple[str, str], ...]] = {
     "parties": (),
-    "works": (("owners", "party"), ("sources", "source")),
+    "works": (("owners", "party"), ("exclusive_licensees", "party"), ("sources", "source")),
     "sources": (("operator", "party"),),
     "datasets": (("derived_from", "artefact"),),
     "models": (("trained_on", "dataset"), ("derived_from", "model")),
     "acts": (("actor", "party"), ("source", "source"), ("inputs", "artefact"),
              ("output", "artefact"), ("works", "work")),
     "mitigations": (("actor", "party"), ("targets", "target"), ("grantors", "party"),
+                    ("opt_outs", "party"),
                     ("replacement", "model"), ("required_by", "requirement")),
     "events": (("by", "party"), ("against", "party"), ("targets", "target")),
 }
@@ -520,23 +595,38 @@ def _ref_error(collection: str, index: int, field: str | list[str | int],
     return DanglingReference((collection, index, *tail), message)
 
 
-def _disputed_values(index: int, record: BaseModel, dispute: Dispute) -> list[Any]:
+def _fact_field(collection: str, index: int, record: BaseModel,
+                dotted: str) -> tuple[Any, Any]:
+    """The value and type annotation of a fact field (``terms.tos_assent``) of a record."""
     model: Any = record.__class__
     value: Any = record
     annotation: Any = None
-    for part in dispute.field.split("."):
+    for part in dotted.split("."):
         fields = model.model_fields if isinstance(model, type) and issubclass(model, BaseModel) \
             else {}
         info = fields.get(part)
         if info is None or part == "id" or (isinstance(info.json_schema_extra, dict)
                                             and info.json_schema_extra.get("fact") is False):
-            raise _ref_error("disputes", index, "field",
-                             f"{dispute.field!r} is not a fact field of {dispute.record!r}")
+            raise _ref_error(collection, index, "field",
+                             f"{dotted!r} is not a fact field of {record.id!r}")  # type: ignore[attr-defined]
         annotation = info.annotation
         value = getattr(value, part, None) if value is not None else None
         inner = [a for a in typing.get_args(annotation) if isinstance(a, type)
                  and issubclass(a, BaseModel)]
         model = inner[0] if inner else annotation
+    return value, annotation
+
+
+def _stated_field(index: int, record: BaseModel, dotted: str) -> None:
+    value, _ = _fact_field("allegations", index, record, dotted)
+    if value is None or value == []:
+        raise _ref_error("allegations", index, "field",
+                         f"{record.id!r} does not state {dotted}: state the value alleged in "  # type: ignore[attr-defined]
+                         "the record, and say here who alleges it")
+
+
+def _disputed_values(index: int, record: BaseModel, dispute: Dispute) -> list[Any]:
+    value, annotation = _fact_field("disputes", index, record, dispute.field)
     if value is not None and value != []:
         raise _ref_error("disputes", index, "field",
                          f"{dispute.record!r} states {dispute.field} and disputes it: leave the "

@@ -117,7 +117,8 @@ class _Builder:
         self.notes = Notes(loaded)
         self.facts = CaseFacts(loaded, self.notes)
         self.words = Verbaliser(self.facts, rulebook)
-        self.liabilities = [f for f in result.findings if f.status != "not_established"]
+        self.liabilities = [f for f in result.findings
+                            if f.status != "not_established" and f.pleaded is not False]
         self.titles = {f.id: self._title(f) for f in result.findings}
         self.proofs = {f.id: f"B.{n}" for n, f in enumerate(result.findings, 1)}
         """Finding id → the label of its proof in Appendix B."""
@@ -206,9 +207,15 @@ class _Builder:
                      counter=counter, mitigations=analyses, closing=closing)
 
     def _not_established(self) -> list[Line]:
-        return [Line(depth=0, text=f"{self.titles[f.id]}: not established "
-                                   f"(proof {self.proofs[f.id]}).")
-                for f in self.result.findings if f.status == "not_established"]
+        """Findings not established, then theories the facts support that the case does not
+        plead (reported, not answered)."""
+        lines = [Line(depth=0, text=f"{self.titles[f.id]}: not established "
+                                    f"(proof {self.proofs[f.id]}).")
+                 for f in self.result.findings if f.status == "not_established"]
+        return lines + [Line(depth=0, text=f"{self.titles[f.id]}: {_STATUS[f.status]}, but not "
+                                           f"pleaded (proof {self.proofs[f.id]}).")
+                        for f in self.result.findings
+                        if f.pleaded is False and f.status != "not_established"]
 
     # -- facts the outcome turns on -----------------------------------------------------------
 
@@ -295,7 +302,8 @@ class _Builder:
         for rule_id in ids:
             decl = self.rulebook.rule(rule_id).decl
             statements.append(RuleStatement(rule=rule_id, statement=decl.statement, cites=[
-                Cite(cite=a.cite, pinpoint=a.pinpoint, grade=a.grade, quote=a.quote)
+                Cite(cite=a.cite, pinpoint=a.pinpoint, grade=a.grade, quote=a.quote,
+                     foreign=a.foreign)
                 for a in decl.authorities]))
         return statements
 

@@ -191,7 +191,8 @@ def _count(node: Explanation) -> int:
 
 
 def _cites(authorities: Sequence[AuthorityRef]) -> list[Cite]:
-    return [Cite(cite=a.cite, pinpoint=a.pinpoint, grade=a.grade, quote=a.quote)
+    return [Cite(cite=a.cite, pinpoint=a.pinpoint, grade=a.grade, quote=a.quote,
+                     foreign=a.foreign)
             for a in authorities]
 
 

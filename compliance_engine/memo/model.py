@@ -34,10 +34,12 @@ class Cite(_M):
     pinpoint: str | None = None
     grade: Literal["settled", "contested", "analysis"]
     quote: str | None = None
+    foreign: bool = False
 
     @property
     def text(self) -> str:
-        return self.cite + (f", {self.pinpoint}" if self.pinpoint else "")
+        return self.cite + (f", {self.pinpoint}" if self.pinpoint else "") \
+            + (" [foreign authority: persuasive only]" if self.foreign else "")
 
 
 class Note(_M):
@@ -106,6 +108,11 @@ class RuleStatement(_M):
     rule: str
     statement: str
     cites: list[Cite]
+
+    @property
+    def analysis(self) -> bool:
+        """The rule is the engine's own reasoning (every citation graded analysis)."""
+        return bool(self.cites) and all(c.grade == "analysis" for c in self.cites)
 
 
 class MitigationAnalysis(_M):

@@ -8,22 +8,110 @@ naming the file, the line and the rule id.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable, Mapping
+import re
+from collections.abc import Callable, Iterable, Mapping
 
 import networkx as nx
 
 from ..errors import Problem
-from .model import ContestedPoint, PredicateDecl, Rule
+from .model import (
+    DECISION_KINDS,
+    LEGAL_KINDS,
+    PRIMARY_KINDS,
+    SETTLED_KINDS,
+    Authority,
+    AuthoritySource,
+    ContestedPoint,
+    PredicateDecl,
+    Rule,
+)
 from .syntax import Atom, Comparison, Const, Literal, Var
 
 __all__ = ["check_rules", "dependency_graph"]
 
 
+_OWN_FILES = re.compile(r"legal-kb|\bDESIGN\b|engine-notes|ecosystem\.md|anchors[-\w]*\.md|"
+                        r"\bREADME\b|\bdocs/|\.md\b")
+"""The project's own notes: never an authority, never cited to counsel."""
+_REPORTER_OR_DOCKET = re.compile(
+    r"\b\d+\s+(U\.S\.|S\.\s?Ct\.|L\.\s?Ed\.|F\.(2d|3d|4th)?|F\.\s?Supp\.(\s?[23]d)?|"
+    r"F\.R\.D\.|Cal\.(\s?(2d|3d|4th|5th|App\.))*|N\.Y\.(2d|3d)?|N\.E\.(2d|3d)?|A\.(2d|3d)?|"
+    r"P\.(2d|3d)?|WL|USPQ(2d)?|Fed\.\s?Appx\.?)\s+\d+"
+    r"|\bNos?\.\s*[\w:.-]*\d|\bDkt\.|\bAz\.|\[\d{4}\]\s+\w+|\bC-\d+/\d+|\bEU:C:\d{4}|"
+    r"\bdoc\.\s*web|\bFile\s+No\.|\bDocket\b|\b\d+\s+[A-Z]{1,2}\s+\d+/\d+\b")
+"""A reporter citation or a docket / file number (US, German, UK, EU, Italian forms)."""
+
+
+_TRANSITION = True  # XXX-MIGRATION: citation-quality checks off until the registry lands
+
+
+def check_authorities(registry: Mapping[str, AuthoritySource]) -> list[Problem]:
+    """Registry entries: full citations for decisions, nothing of the project's own."""
+    problems: list[Problem] = []
+    if _TRANSITION:
+        return problems
+    for source in registry.values():
+        def report(code: str, message: str, expected: str | None = None,
+                   source: AuthoritySource = source) -> None:
+            problems.append(Problem(code, message, path=f"authority {source.id}",
+                                    expected=expected))
+
+        text = " ".join(t for t in (source.cite, source.short, source.note) if t)
+        if _OWN_FILES.search(text):
+            report("CE217", "cites the project's own notes", "a statute, regulation, decision, "
+                            "regulator decision or published source")
+        if source.kind in DECISION_KINDS:
+            missing = [name for name, value in (("court", source.court), ("date", source.date))
+                       if value is None]
+            if not _REPORTER_OR_DOCKET.search(source.cite):
+                missing.append("a reporter or docket number in the citation")
+            if missing:
+                report("CE219", f"incomplete citation of a {source.kind.replace('_', ' ')}: "
+                                f"no {', '.join(missing)}", "court, date, and reporter or docket")
+    return problems
+
+
+def _citation_problems(citations: Iterable[Authority], what: str, *, legal: frozenset[str],
+                       report: Callable[..., None]) -> None:
+    if _TRANSITION:
+        return
+    citations = list(citations)
+    for citation in citations:
+        if citation.kind is None:
+            continue  # unknown ref, reported by the loader
+        if citation.grade == "settled" and (citation.kind not in SETTLED_KINDS
+                                            or citation.foreign):
+            why = "foreign to this rule's legal system" if citation.foreign else \
+                f"a {citation.kind.replace('_', ' ')}"
+            report("CE216", f"{citation.ref!r} is graded settled but is {why}",
+                   "settled only for statutes, regulations and binding precedent of the rule's "
+                   "own legal system; grade it contested or analysis")
+        if _OWN_FILES.search(" ".join(t for t in (citation.pinpoint, citation.quote) if t)):
+            report("CE217", f"the citation of {citation.ref!r} refers to the project's own notes")
+    if citations and all(c.kind is not None for c in citations) \
+            and not any(c.kind in legal for c in citations):
+        kinds = ", ".join(sorted(legal))
+        report("CE218" if legal is PRIMARY_KINDS else "CE220",
+               f"{what} cites no primary legal source", f"at least one authority of kind {kinds}")
+
+
 def check_rules(rules: list[Rule], predicates: Mapping[str, PredicateDecl],
                 points: Mapping[str, ContestedPoint],
-                required: Mapping[str, int]) -> list[Problem]:
+                required: Mapping[str, int],
+                registry: Mapping[str, AuthoritySource] | None = None) -> list[Problem]:
     """Every problem found, in file order; an empty list means the rulebook may be used."""
-    problems: list[Problem] = []
+    problems: list[Problem] = check_authorities(registry or {})
+    for point in points.values():
+        def report_point(code: str, message: str, expected: str | None = None,
+                         point: ContestedPoint = point) -> None:
+            problems.append(Problem(code, message, path=f"point {point.id}", expected=expected))
+
+        texts = [point.question] + [r.statement for r in point.readings]
+        if any(_OWN_FILES.search(t) for t in texts):
+            report_point("CE217", "the question or a reading refers to the project's own notes")
+        for reading in point.readings:
+            _citation_problems(reading.authorities, f"reading {reading.name!r}",
+                               legal=LEGAL_KINDS, report=report_point)
     seen: dict[str, Rule] = {}
     for rule in rules:
         def report(code: str, message: str, expected: str | None = None,
@@ -37,6 +125,10 @@ def check_rules(rules: list[Rule], predicates: Mapping[str, PredicateDecl],
         seen.setdefault(rule.id, rule)
         if not rule.decl.authorities:
             report("CE203", "the rule cites no authority", "at least one authority with a grade")
+        if _OWN_FILES.search(rule.decl.statement):
+            report("CE217", "the statement refers to the project's own notes")
+        _citation_problems(rule.decl.authorities, "the rule", legal=PRIMARY_KINDS,
+                           report=report)
         for atom, where in _atoms(rule):
             decl = predicates.get(atom.pred)
             if decl is None:

@@ -6,12 +6,18 @@ Layout of a rulebook directory::
     predicates.yaml     derived and output predicates shared by several modules (case facts are
                         declared by the case schema, see ``compliance_engine.case.encode``)
     contested.yaml      contested points shared by several modules
+    authorities/*.yaml  the authorities rules cite, each written once (``AuthoritySource``)
     **/*.yaml           rule files, one doctrine module each; a module may declare its own
-                        ``predicates`` and contested ``points`` beside its ``rules``
+                        ``predicates``, ``authorities`` and contested ``points`` beside its
+                        ``rules``
+
+Rules and readings cite authorities by ``ref``; the loader fills each citation in from the
+registry (full citation, kind, jurisdiction, and whether it is foreign to the rule's module).
 """
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 from collections.abc import Mapping
 from pathlib import Path
@@ -23,6 +29,9 @@ from ruamel.yaml import YAML
 from ..errors import Problem, RulebookError
 from .check import check_rules
 from .model import (
+    Authority,
+    AuthorityFile,
+    AuthoritySource,
     ContestedFile,
     ContestedPoint,
     PredicateDecl,
@@ -36,6 +45,8 @@ from .syntax import SyntaxProblem, parse_rule
 __all__ = ["default_rules_dir", "load_rulebook"]
 
 _SPECIAL = {"rulebook.yaml", "predicates.yaml", "contested.yaml"}
+_REGISTRY = "authorities"
+_EU = {"eu", "de", "fr", "it", "ie", "nl"}
 
 
 def default_rules_dir() -> Path:
@@ -50,14 +61,32 @@ def load_rulebook(directory: Path, base: Mapping[str, PredicateDecl],
     if not directory.is_dir():
         raise RulebookError.single("CE200", "no rulebook directory here", file=str(directory))
     files = sorted(p for p in directory.rglob("*.yaml") if p.is_file())
+    registry_files = [p for p in files if p.parent == directory / _REGISTRY]
     problems: list[Problem] = []
+    registry: dict[str, AuthoritySource] = {}
+    where_declared: dict[str, str] = {}
+
+    def register(sources: list[AuthoritySource], where: Path) -> None:
+        for source in sources:
+            if source.id in registry:
+                problems.append(Problem("CE215", f"authority {source.id!r} declared twice (first "
+                                                 f"in {where_declared[source.id]})",
+                                        file=_rel(where, directory), path=source.id))
+            registry[source.id] = source
+            where_declared.setdefault(source.id, _rel(where, directory))
+
+    for path in registry_files:
+        entries = _read(path, AuthorityFile, problems)
+        if entries is not None:
+            register(entries.authorities, path)
     meta = _read(directory / "rulebook.yaml", _Meta, problems)
     pred_file = _read(directory / "predicates.yaml", PredicateFile, problems)
     contested = _read(directory / "contested.yaml", ContestedFile, problems)
     predicates: dict[str, PredicateDecl] = dict(base)
     points: dict[str, ContestedPoint] = {}
 
-    def declare(decls: list[PredicateDecl], new_points: list[ContestedPoint], where: Path) -> None:
+    def declare(decls: list[PredicateDecl], new_points: list[ContestedPoint], where: Path,
+                jurisdiction: str = "any") -> None:
         for decl in decls:
             if decl.name in predicates:
                 problems.append(Problem("CE212", f"predicate {decl.name!r} declared twice",
@@ -67,14 +96,17 @@ def load_rulebook(directory: Path, base: Mapping[str, PredicateDecl],
             if point.id in points:
                 problems.append(Problem("CE212", f"contested point {point.id!r} declared twice",
                                         file=_rel(where, directory), path=point.id))
+            if point.jurisdiction == "any":
+                point = point.model_copy(update={"jurisdiction": jurisdiction})
             points[point.id] = point
 
     declare(pred_file.predicates if pred_file else [],
             contested.points if contested else [], directory / "predicates.yaml")
     rules: list[Rule] = []
     titles: dict[str, str] = {}
+    jurisdictions: dict[str, str] = {}
     for path in files:
-        if path.name in _SPECIAL and path.parent == directory:
+        if path.name in _SPECIAL and path.parent == directory or path in registry_files:
             continue
         raw, lines = _yaml(path, problems)
         if raw is None:
@@ -84,8 +116,10 @@ def load_rulebook(directory: Path, base: Mapping[str, PredicateDecl],
         except ValidationError as exc:
             problems.extend(_validation_problems(exc, path, raw))
             continue
-        declare(rule_file.predicates, rule_file.points, path)
+        declare(rule_file.predicates, rule_file.points, path, rule_file.jurisdiction)
+        register(rule_file.authorities, path)
         titles[rule_file.module] = rule_file.short or rule_file.title
+        jurisdictions[rule_file.module] = rule_file.jurisdiction
         for index, decl in enumerate(rule_file.rules):
             line = lines.get(index, 1)
             try:
@@ -99,14 +133,73 @@ def load_rulebook(directory: Path, base: Mapping[str, PredicateDecl],
                 "valid_to": decl.valid_to or rule_file.valid_to})
             rules.append(Rule(decl, parsed, rule_file.module, rule_file.jurisdiction,
                               decl.burden or rule_file.burden, _rel(path, directory), line))
-    problems.extend(check_rules(rules, predicates, points, required_outputs))
+    rules = [_cited(rule, registry, problems) for rule in rules]
+    points = {pid: _cited_point(point, registry, problems) for pid, point in points.items()}
+    problems.extend(check_rules(rules, predicates, points, required_outputs, registry))
     if problems:
         raise RulebookError(problems)
     digest = hashlib.sha256()
     for path in files:
         digest.update(_rel(path, directory).encode() + b"\0" + path.read_bytes() + b"\0")
     return Rulebook(rules, predicates, points, meta.version if meta else "unversioned",
-                    digest.hexdigest(), [_rel(p, directory) for p in files], titles)
+                    digest.hexdigest(), [_rel(p, directory) for p in files], titles, registry,
+                    jurisdictions)
+
+
+def _resolve(citations: list[Authority], jurisdiction: str,
+             registry: dict[str, AuthoritySource], report: Any) -> list[Authority]:
+    """Each citation filled in from its registry entry; unknown ids and citations written out
+    in full instead of by ``ref`` are problems."""
+    out = []
+    for citation in citations:
+        if citation.cite or citation.kind is not None or citation.short is not None \
+                or citation.jurisdiction is not None or citation.foreign:
+            report("CE213", f"citation of {citation.ref!r} writes out registry fields",
+                   "only ref, grade, pinpoint, quote and tag (the rest comes from "
+                   "rules/authorities)")
+        source = registry.get(citation.ref)
+        if source is None:
+            close = difflib.get_close_matches(citation.ref, registry, n=1)
+            report("CE215", f"no authority {citation.ref!r} in rules/authorities"
+                            + (f"; did you mean {close[0]!r}?" if close else ""))
+            out.append(citation)
+            continue
+        out.append(citation.model_copy(update={
+            "cite": source.cite, "short": source.short, "kind": source.kind,
+            "jurisdiction": source.jurisdiction,
+            "foreign": _foreign(source.jurisdiction, jurisdiction)}))
+    return out
+
+
+def _foreign(source: str, module: str) -> bool:
+    """Whether an authority comes from another legal system than the module it is cited in
+    (EU law and the law of its member states count as one system; treaties bind everywhere)."""
+    if module == "any" or source in ("intl", module):
+        return False
+    return not (source in _EU and module in _EU)
+
+
+def _cited(rule: Rule, registry: dict[str, AuthoritySource],
+           problems: list[Problem]) -> Rule:
+    def report(code: str, message: str, expected: str | None = None) -> None:
+        problems.append(Problem(code, message, file=rule.file, line=rule.line, path=rule.id,
+                                expected=expected))
+
+    decl = rule.decl.model_copy(update={"authorities": _resolve(
+        rule.decl.authorities, rule.jurisdiction, registry, report)})
+    return Rule(decl, rule.parsed, rule.module, rule.jurisdiction, rule.burden, rule.file,
+                rule.line)
+
+
+def _cited_point(point: ContestedPoint, registry: dict[str, AuthoritySource],
+                 problems: list[Problem]) -> ContestedPoint:
+    def report(code: str, message: str, expected: str | None = None) -> None:
+        problems.append(Problem(code, message, path=f"{point.id}", expected=expected))
+
+    readings = [r.model_copy(update={"authorities": _resolve(r.authorities, point.jurisdiction,
+                                                             registry, report)})
+                for r in point.readings]
+    return point.model_copy(update={"readings": readings})
 
 
 class _Meta(BaseModel):

@@ -14,7 +14,13 @@ from pydantic import BaseModel, ConfigDict, Field
 from .syntax import ParsedRule
 
 __all__ = [
+    "LEGAL_KINDS",
+    "PRIMARY_KINDS",
+    "SETTLED_KINDS",
     "Authority",
+    "AuthorityFile",
+    "AuthorityKind",
+    "AuthoritySource",
     "ContestedFile",
     "ContestedPoint",
     "Grade",
@@ -36,15 +42,62 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
 
 
+AuthorityKind = Literal["statute", "regulation", "binding_precedent", "persuasive_decision",
+                        "regulator_decision", "consent_order", "settlement", "guidance",
+                        "commentary", "pleading"]
+SETTLED_KINDS = frozenset({"statute", "regulation", "binding_precedent"})
+"""The kinds of authority that can make a proposition settled law."""
+PRIMARY_KINDS = SETTLED_KINDS | {"persuasive_decision", "regulator_decision", "consent_order"}
+"""Primary sources of law: every rule cites at least one."""
+LEGAL_KINDS = PRIMARY_KINDS | {"guidance"}
+"""Legal authority a reading of a contested point can rest on (not commentary, pleadings or
+settlements alone)."""
+DECISION_KINDS = frozenset({"binding_precedent", "persuasive_decision", "regulator_decision",
+                            "consent_order"})
+AuthorityJurisdiction = Literal["us", "eu", "de", "uk", "jp", "sg", "it", "fr", "ie", "nl", "au",
+                                "intl"]
+
+
+class AuthoritySource(_Strict):
+    """An authority as written once in ``rules/authorities/*.yaml``: the full citation and what
+    kind of source it is."""
+
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9_.-]*$", max_length=80)
+    cite: str = Field(min_length=3, description="Full citation: for a decision its reporter or "
+                                                "docket number, court and date.")
+    short: str | None = Field(default=None, description="Short form for repeated references.")
+    kind: AuthorityKind
+    jurisdiction: AuthorityJurisdiction
+    court: str | None = Field(default=None, description="Court or body that decided or issued it.")
+    date: Date | None = None
+    note: str | None = Field(default=None, description="Status worth knowing (on appeal, "
+                                                       "non-precedential, reversed).")
+
+
+class AuthorityFile(_Strict):
+    authorities: list[AuthoritySource]
+
+
 class Authority(_Strict):
-    cite: str = Field(min_length=3, description="Statute section, case with court and date, "
-                                                "regulator decision or paper.")
+    """An authority as a rule or reading cites it: the registry entry (``ref``) with the grade
+    of the proposition it supports.  The loader fills in the registry's fields."""
+
+    ref: str = Field(description="Id of the authority in rules/authorities.")
     grade: Grade = Field(description="settled / contested / analysis.")
-    pinpoint: str | None = Field(default=None, description="Page, paragraph or section.")
+    pinpoint: str | None = Field(default=None, description="Page, paragraph, subsection or a "
+                                                           "short parenthetical.")
     quote: str | None = Field(default=None, description="Words of the authority relied on.")
     tag: Literal["V", "P", "U", "A"] | None = Field(
-        default=None, description="Evidence tag from the knowledge base (verified, provisional, "
+        default=None, description="Evidence tag of the research notes (verified, provisional, "
                                   "unconfirmed, analysis).")
+    # filled in at load time from the registry; never written in rule files
+    cite: str = Field(default="", json_schema_extra={"loaded": True})
+    short: str | None = Field(default=None, json_schema_extra={"loaded": True})
+    kind: AuthorityKind | None = Field(default=None, json_schema_extra={"loaded": True})
+    jurisdiction: str | None = Field(default=None, json_schema_extra={"loaded": True})
+    foreign: bool = Field(default=False, json_schema_extra={"loaded": True},
+                          description="From another legal system than the rule's: it can only "
+                                      "persuade.")
 
 
 class PredicateDecl(_Strict):
@@ -94,6 +147,8 @@ class RuleFile(_Strict):
         default=None, description="In force until this date, for rules that do not say.")
     predicates: list[PredicateDecl] = Field(
         default_factory=list, description="Derived predicates this module introduces.")
+    authorities: list[AuthoritySource] = Field(
+        default_factory=list, description="Authorities only this module cites.")
     points: list[ContestedPoint] = Field(
         default_factory=list, description="Contested points this module's readings belong to.")
     rules: list[RuleDecl]
@@ -108,7 +163,8 @@ class Reading(_Strict):
 class ContestedPoint(_Strict):
     id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
     question: str
-    source: str = Field(description="Where the point is recorded, e.g. 'legal-kb §6.2'.")
+    jurisdiction: str = Field(default="any", description="Legal system the point arises in "
+                                                         "(a module's points take its own).")
     readings: list[Reading] = Field(min_length=2)
 
 
@@ -153,6 +209,10 @@ class Rulebook:
     sha256: str
     files: list[str] = field(default_factory=list)
     titles: dict[str, str] = field(default_factory=dict)
+    authorities: dict[str, AuthoritySource] = field(default_factory=dict)
+    """The authority registry: id → entry."""
+    jurisdictions: dict[str, str] = field(default_factory=dict)
+    """Module id → its jurisdiction."""
     """Module id → its short name (``short:`` of the rule file, else its ``title:``)."""
 
     def rule(self, rule_id: str) -> Rule:
