@@ -147,14 +147,19 @@ def _check_effects(result: Result, finding: Finding, item: Mapping[str, Any], wh
     for code in item.get("not_effects") or []:
         assert code not in codes, \
             f"{why}\n  {mitigation.id} on {finding.id}: has effect {code}, which it must not"
+    named = [e for e in effects if e.effect in (item.get("effects") or [])]
     if "effect_status" in item:
         wanted = item["effect_status"]
         wanted = wanted if isinstance(wanted, list) else [wanted]
-        for effect in effects:
-            if effect.effect in (item.get("effects") or []):
-                assert effect.status in wanted, \
-                    f"{why}\n  {mitigation.id} on {finding.id}: {effect.effect} is " \
-                    f"{effect.status}, expected {wanted}"
+        for effect in named:
+            assert effect.status in wanted, \
+                f"{why}\n  {mitigation.id} on {finding.id}: {effect.effect} is " \
+                f"{effect.status}, expected {wanted}"
+    missing = {m.fact.split(":")[0] for e in named for m in e.missing_facts}
+    for field in item.get("missing_facts") or []:
+        assert field in missing, \
+            f"{why}\n  {mitigation.id} on {finding.id}: the effect does not turn on {field}; " \
+            f"it turns on {sorted(missing)}"
 
 
 def _check_remedy(result: Result, finding: Finding, item: Mapping[str, Any], why: str) -> None:

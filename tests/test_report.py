@@ -21,8 +21,10 @@ from compliance_engine.result import (
 )
 
 FINDING_ID = "US.COPY.REPRO/a1/books"
-STATUTE = AuthorityRef(cite="17 U.S.C. §106", grade="settled", pinpoint="(1)")
-ANALYSIS = AuthorityRef(cite="legal-kb §1 A1", grade="analysis")
+STATUTE = AuthorityRef(cite="17 U.S.C. §106", grade="settled", pinpoint="(1)", kind="statute")
+ANALYSIS = AuthorityRef(cite="17 U.S.C. §501(a)", grade="analysis", kind="statute")
+FOREIGN = AuthorityRef(cite="Getty Images v Stability AI [2025] EWHC 2863 (Ch)", grade="contested",
+                       kind="persuasive_decision", foreign=True)
 
 
 def proof() -> Explanation:
@@ -47,7 +49,7 @@ def proof() -> Explanation:
 def reading(name: str, status: str) -> ReadingOutcome:
     return ReadingOutcome(point="fair_use_library", question="Is a library fair use?",
                           reading=name, statement=f"The {name} reading.", status=status,
-                          authorities=[ANALYSIS])
+                          authorities=[FOREIGN])
 
 
 def make_result() -> Result:
@@ -84,11 +86,12 @@ def test_proof_tree_is_drawn_with_box_characters() -> None:
         f"  {FINDING_ID}: UNCERTAIN",
         "  finding(US.COPY.REPRO, a1, books)",
         "  │  [US.COPY.REPRO.finding] Liability arises.",
-        "  │  — legal-kb §1 A1 (analysis)",
+        "  │  The engine's own analysis, reasoning from:",
+        "  │  — 17 U.S.C. §501(a) (analysis; statute)",
         "  ├─ prima_facie(US.COPY.REPRO, a1, books)",
         "  │  │  [US.COPY.REPRO.prima-facie] Copying without a licence infringes.",
-        "  │  │  — 17 U.S.C. §106, (1) (settled)",
-        "  │  │  — legal-kb §1 A1 (analysis)",
+        "  │  │  — 17 U.S.C. §106, (1) (settled; statute)",
+        "  │  │  — 17 U.S.C. §501(a) (analysis; statute)",
         "  │  ├─ act(a1)  from case.yaml:7 (acts[0].id)",
         ("  │  └─ ASSUMED act_authorised(a1) (unknown: acts[0].authorised; assumed false)"
          "  from case.yaml:7 (acts[0].authorised)"),
@@ -128,10 +131,12 @@ def test_finding_block_with_defence_readings_and_missing_fact() -> None:
         "        Contested point fair_use_library: Is a library fair use?",
         "          reading narrow: fails",
         "            The narrow reading.",
-        "            — legal-kb §1 A1 (analysis)",
+        ("            — Getty Images v Stability AI [2025] EWHC 2863 (Ch) (contested; persuasive "
+         "decision, foreign: persuasive only)"),
         "          reading broad: applies",
         "            The broad reading.",
-        "            — legal-kb §1 A1 (analysis)",
+        ("            — Getty Images v Stability AI [2025] EWHC 2863 (Ch) (contested; persuasive "
+         "decision, foreign: persuasive only)"),
         "    Missing fact: acts[0].authorised: A licence covered the act.",
         "      left unknown at case.yaml:7 (acts[0].authorised)",
         "      burden of proof: claimant",

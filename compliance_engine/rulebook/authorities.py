@@ -12,7 +12,7 @@ __all__ = ["ModuleAuthorities", "authority_summary", "is_analysis", "render_summ
 
 _KINDS: tuple[AuthorityKind, ...] = (
     "statute", "regulation", "binding_precedent", "persuasive_decision", "regulator_decision",
-    "consent_order", "settlement", "guidance", "commentary", "pleading")
+    "consent_order", "settlement", "guidance", "restatement", "commentary", "pleading")
 _GRADES = ("settled", "contested", "analysis")
 
 

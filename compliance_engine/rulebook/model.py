@@ -44,12 +44,12 @@ class _Strict(BaseModel):
 
 AuthorityKind = Literal["statute", "regulation", "binding_precedent", "persuasive_decision",
                         "regulator_decision", "consent_order", "settlement", "guidance",
-                        "commentary", "pleading"]
+                        "restatement", "commentary", "pleading"]
 SETTLED_KINDS = frozenset({"statute", "regulation", "binding_precedent"})
 """The kinds of authority that can make a proposition settled law."""
 PRIMARY_KINDS = SETTLED_KINDS | {"persuasive_decision", "regulator_decision", "consent_order"}
 """Primary sources of law: every rule cites at least one."""
-LEGAL_KINDS = PRIMARY_KINDS | {"guidance"}
+LEGAL_KINDS = PRIMARY_KINDS | {"guidance", "restatement"}
 """Legal authority a reading of a contested point can rest on (not commentary, pleadings or
 settlements alone)."""
 DECISION_KINDS = frozenset({"binding_precedent", "persuasive_decision", "regulator_decision",
