@@ -38,18 +38,13 @@ _REPORTER_OR_DOCKET = re.compile(
     r"F\.R\.D\.|Cal\.(\s?(2d|3d|4th|5th|App\.))*|N\.Y\.(2d|3d)?|N\.E\.(2d|3d)?|A\.(2d|3d)?|"
     r"P\.(2d|3d)?|WL|USPQ(2d)?|Fed\.\s?Appx\.?)\s+\d+"
     r"|\bNos?\.\s*[\w:.-]*\d|\bDkt\.|\bAz\.|\[\d{4}\]\s+\w+|\bC-\d+/\d+|\bEU:C:\d{4}|"
-    r"\bdoc\.\s*web|\bFile\s+No\.|\bDocket\b|\b\d+\s+[A-Z]{1,2}\s+\d+/\d+\b")
+    r"\bdoc\.\s*web|\bFile\s+No\.|\bDocket\b|\b\d+\s+[A-Z]{1,2}\s+\d+/\d+\b|\bn\.\s*\d+")
 """A reporter citation or a docket / file number (US, German, UK, EU, Italian forms)."""
-
-
-_TRANSITION = True  # XXX-MIGRATION: citation-quality checks off until the registry lands
 
 
 def check_authorities(registry: Mapping[str, AuthoritySource]) -> list[Problem]:
     """Registry entries: full citations for decisions, nothing of the project's own."""
     problems: list[Problem] = []
-    if _TRANSITION:
-        return problems
     for source in registry.values():
         def report(code: str, message: str, expected: str | None = None,
                    source: AuthoritySource = source) -> None:
@@ -73,8 +68,6 @@ def check_authorities(registry: Mapping[str, AuthoritySource]) -> list[Problem]:
 
 def _citation_problems(citations: Iterable[Authority], what: str, *, legal: frozenset[str],
                        report: Callable[..., None]) -> None:
-    if _TRANSITION:
-        return
     citations = list(citations)
     for citation in citations:
         if citation.kind is None:
@@ -165,7 +158,29 @@ def check_rules(rules: list[Rule], predicates: Mapping[str, PredicateDecl],
             problems.append(Problem("CE211", f"the engine reads output predicate {name}/{arity}; "
                                              "declare it with kind: output", path=name))
     problems.extend(_negation_cycles(rules))
+    problems.extend(_dead_predicates(rules, predicates))
     return problems
+
+
+def _dead_predicates(rules: list[Rule],
+                     predicates: Mapping[str, PredicateDecl]) -> list[Problem]:
+    """A derived predicate no rule concludes, or one concluded that nothing reads (neither a
+    rule nor the engine), is a mistake: a misspelt conclusion, or a rule left behind."""
+    concluded = {r.parsed.head.pred for r in rules}
+    read = {item.atom.pred for r in rules for item in r.parsed.body if isinstance(item, Literal)}
+    out = []
+    for name, decl in predicates.items():
+        if decl.kind != "derived":
+            continue
+        if name not in concluded:
+            out.append(Problem("CE221", f"predicate {name!r} is declared but no rule concludes it",
+                               path=name, expected="a rule concluding it, or no declaration"))
+        elif name not in read:
+            first = next(r for r in rules if r.parsed.head.pred == name)
+            out.append(Problem("CE221", f"{name} is concluded but no rule reads it and it is not "
+                                        "an output", file=first.file, line=first.line,
+                               path=first.id, expected="a rule reading it, or kind: output"))
+    return out
 
 
 def _atoms(rule: Rule) -> Iterable[tuple[Atom, str]]:

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import difflib
 import hashlib
+import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -54,13 +55,29 @@ def default_rules_dir() -> Path:
     return Path(__file__).resolve().parents[2] / "rules"
 
 
+_LOADED: dict[tuple[object, ...], Rulebook] = {}
+
+
 def load_rulebook(directory: Path, base: Mapping[str, PredicateDecl],
                   required_outputs: Mapping[str, int]) -> Rulebook:
-    """Read and check every rule file; raise :class:`RulebookError` listing every problem."""
+    """Read and check every rule file; raise :class:`RulebookError` listing every problem.
+
+    A rulebook that loaded once is kept for the process and handed out again while none of its
+    files has changed (same names, sizes and modification times): loading and checking a
+    thousand rules takes seconds, and a process (a test run, a server) assesses many cases."""
     directory = Path(directory)
     if not directory.is_dir():
         raise RulebookError.single("CE200", "no rulebook directory here", file=str(directory))
     files = sorted(p for p in directory.rglob("*.yaml") if p.is_file())
+    key = (str(directory.resolve()), tuple(sorted(base)), tuple(sorted(required_outputs.items())),
+           tuple((p.as_posix(), p.stat().st_size, p.stat().st_mtime_ns) for p in files))
+    if key not in _LOADED:
+        _LOADED[key] = _load(directory, files, base, required_outputs)
+    return _LOADED[key]
+
+
+def _load(directory: Path, files: list[Path], base: Mapping[str, PredicateDecl],
+          required_outputs: Mapping[str, int]) -> Rulebook:
     registry_files = [p for p in files if p.parent == directory / _REGISTRY]
     problems: list[Problem] = []
     registry: dict[str, AuthoritySource] = {}
@@ -212,19 +229,39 @@ def _rel(path: Path, directory: Path) -> str:
 
 
 def _yaml(path: Path, problems: list[Problem]) -> tuple[Any, dict[int, int]]:
-    """Plain data and the 1-based line of each item of its ``rules`` list."""
+    """Plain data and the 1-based line of each item of its ``rules`` list.
+
+    Rule files are read with the fast (C) safe loader where it is installed; the line of each
+    rule is then found from its ``id:`` in the text (the n-th rule with an id is at the n-th line
+    declaring that id, so duplicate ids still get their own lines)."""
     try:
-        data = YAML(typ="rt").load(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
+        data = YAML(typ="safe").load(text)
     except Exception as exc:  # noqa: BLE001 - any failure to read is the file's fault
         mark = getattr(exc, "problem_mark", None)
         problems.append(Problem("CE200", f"cannot read rule file: {exc}".splitlines()[0],
                                 file=str(path), line=mark.line + 1 if mark else None))
         return None, {}
-    lines: dict[int, int] = {}
-    rules = data.get("rules") if hasattr(data, "get") else None
-    if rules is not None and hasattr(rules, "lc"):
-        lines = {i: rules.lc.item(i)[0] + 1 for i in range(len(rules))}
-    return _plain(data), lines
+    rules = data.get("rules") if isinstance(data, dict) else None
+    return _plain(data), _rule_lines(text, rules) if isinstance(rules, list) else {}
+
+
+_RULE_ID = re.compile(r"^\s*-?\s*id:\s*['\"]?([^'\"\s#]+)", re.MULTILINE)
+
+
+def _rule_lines(text: str, rules: list[Any]) -> dict[int, int]:
+    start = re.search(r"^rules:", text, re.MULTILINE)
+    offset = start.start() if start else 0
+    where: dict[str, list[int]] = {}
+    for match in _RULE_ID.finditer(text, offset):
+        where.setdefault(match.group(1), []).append(text.count("\n", 0, match.start()) + 1)
+    lines = {}
+    fallback = text.count("\n", 0, offset) + 1
+    for index, rule in enumerate(rules):
+        rule_id = str(rule.get("id")) if isinstance(rule, dict) else None
+        found = where.get(rule_id or "")
+        lines[index] = found.pop(0) if found else fallback
+    return lines
 
 
 def _plain(value: Any) -> Any:
