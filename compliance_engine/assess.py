@@ -11,7 +11,7 @@ import datetime as _dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from .case.encode import Usage, base_predicates, encode_case
 from .case.load import LoadedCase
@@ -31,7 +31,8 @@ from .worlds import Worlds, relevant_groups
 __all__ = ["BACKENDS", "REQUIRED_OUTPUTS", "Assessment", "Engine", "base_declarations"]
 
 REQUIRED_OUTPUTS = {"candidate": 3, "finding": 3, "defence_raised": 4, "defence_applies": 4,
-                    "defence_defeated": 4, "addresses": 4, "effect": 5, "remedy_considered": 4,
+                    "defence_defeated": 4, "defence_undefeated": 4, "defence_pending": 4,
+                    "addresses": 4, "effect": 5, "remedy_considered": 4,
                     "remedy_available": 4, "remedy_satisfied": 4, "remedy_changed_by": 5,
                     "remedy_reaches_model": 4}
 READ = frozenset(REQUIRED_OUTPUTS) | {"mismatch"}  # what the determination reads
@@ -65,19 +66,24 @@ class Assessment:
     """Ids of the rules that fired in at least one world (what the case exercised)."""
 
 
+_PROGRAMS: dict[tuple[int, _dt.date], tuple[Program, Usage]] = {}
+
+
 class Engine:
     """A loaded, checked rulebook, ready to assess any number of cases independently."""
 
     def __init__(self, rules_dir: Path | None = None) -> None:
         self.rulebook = load_rulebook(rules_dir or default_rules_dir(), base_declarations(),
                                       REQUIRED_OUTPUTS)
-        self._programs: dict[_dt.date, tuple[Program, Usage]] = {}
 
     def program(self, as_of: _dt.date) -> tuple[Program, Usage]:
-        if as_of not in self._programs:
+        """The rules in force on that date, compiled once per rulebook and date (the loaded
+        rulebook is shared by the engines of a process, and so are its programs)."""
+        key = (id(self.rulebook), as_of)
+        if key not in _PROGRAMS:
             program = compile_program(self.rulebook, as_of)
-            self._programs[as_of] = (program, _usage(program))
-        return self._programs[as_of]
+            _PROGRAMS[key] = (program, _usage(program))
+        return _PROGRAMS[key]
 
     def assess(self, loaded: LoadedCase, *, engine: EngineName = "clingo",
                as_of: _dt.date | None = None, readings: Sequence[str] = (),
@@ -96,12 +102,33 @@ class Engine:
         backend = _backend(engine)
 
         def solve(known: frozenset[Fact], targets: frozenset[Fact] | None = None) -> Worlds:
-            ordered = sorted(known, key=lambda f: (f.pred, f.args))
+            ordered = sorted(known, key=Fact.key)
             # both backends solve the same (relevant) groups, so what is possible, and hence
             # every why-not explanation, does not depend on the backend
-            kept, fixed = relevant_groups(program, ordered, groups, READ)
-            ordered = sorted(known | fixed, key=lambda f: (f.pred, f.args))
+            kept, fixed = relevant_groups(program, ordered, groups, READ,
+                                          precise=targets is None)
+            ordered = sorted(known | fixed, key=Fact.key)
             return Worlds(backend.prepare(program, ordered, kept), kept, program, READ, targets)
+
+        what_if: list[tuple[Any, list[ChoiceGroup]]] = []
+
+        def resolve(toggled: frozenset[Fact], targets: frozenset[Fact]) -> Worlds:
+            """A what-if with stated true/false facts switched.  On clingo the case is ground
+            once for every what-if, those facts being externals; the reference backend solves
+            the changed case afresh."""
+            if engine != "clingo" or not toggled <= encoded.flags:
+                return solve(frozenset(facts) ^ toggled, targets)
+            if not what_if:
+                from .solver.clingo_backend import ClingoBackend
+
+                ordered = sorted(facts, key=Fact.key)
+                kept, fixed = relevant_groups(program, ordered, groups, READ, precise=False,
+                                              externals=frozenset(encoded.flags))
+                solver = ClingoBackend().prepare(program, [*ordered, *fixed], kept,
+                                                 encoded.flags)
+                what_if.append((solver, kept))
+            solver, kept = what_if[0]
+            return Worlds(solver.toggled(toggled), kept, program, READ, targets)
 
         worlds = solve(frozenset(facts))
         relevant = [worlds.groups[g] for g in worlds.relevant]
@@ -112,8 +139,7 @@ class Engine:
                               encoded.negatives)
         context = Context(self.rulebook, case, loaded, program, encoded, facts, worlds, proofs,
                           engine, readings,
-                          resolve=lambda toggled, targets: solve(frozenset(facts) ^ toggled,
-                                                                 targets))
+                          resolve=resolve)
         fired = {atom.pred for atom in worlds.base.brave if atom.pred.startswith("fired_")}
         return Assessment(determine(context, flips=flips), self.rulebook, worlds, relevant,
                           frozenset(c.rule.id for c in program.rules if c.fired in fired))

@@ -94,7 +94,7 @@ class _Determination:
     # -- helpers -------------------------------------------------------------------------------
     def atoms(self, pred: str) -> list[Fact]:
         if not self._by_pred:
-            for atom in sorted(self.brave, key=_order):
+            for atom in sorted(self.brave, key=Fact.key):
                 self._by_pred.setdefault(atom.pred, []).append(atom)
         return self._by_pred.get(pred, [])
 
@@ -237,7 +237,8 @@ class _Determination:
         applies = Fact("defence_applies", raised.args)
         defeated = Fact("defence_defeated", raised.args)
         if self.worlds.truth(applies) == "false":
-            failed = self.worlds.truth(defeated) == "true"
+            # fails only if defeated in every world in which it is raised
+            failed = self.worlds.truth(Fact("defence_undefeated", raised.args)) == "false"
             status, readings, missing = ("fails" if failed else "needs_facts"), [], []
             explanation = self.explain(defeated if failed else applies)
         else:
@@ -356,10 +357,6 @@ def _pleaded(doctrine: str, pleaded: Sequence[str]) -> bool | None:
     """Whether the case pleads the doctrine; None when the case does not say which claims are
     pleaded."""
     return doctrine in pleaded if pleaded else None
-
-
-def _order(fact: Fact) -> tuple[str, tuple[str | int, ...]]:
-    return fact.pred, fact.args
 
 
 def _count(n: int, one: str, many: str) -> str:

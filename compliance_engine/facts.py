@@ -12,10 +12,19 @@ __all__ = ["ChoiceGroup", "Fact", "Origin", "Value", "as_date", "date_value", "r
 Value = str | int
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True)
 class Fact:
     pred: str
     args: tuple[Value, ...]
+
+    def key(self) -> tuple[str, tuple[tuple[int, int, str], ...]]:
+        """A total order on facts, numbers before strings at each position (a predicate may
+        hold a date at one position in one fact and a string in another)."""
+        return self.pred, tuple((0, a, "") if isinstance(a, int) else (1, 0, a)
+                                for a in self.args)
+
+    def __lt__(self, other: Fact) -> bool:
+        return self.key() < other.key()
 
     def __str__(self) -> str:
         return f"{self.pred}({', '.join(repr(a) if isinstance(a, str) else str(a) for a in self.args)})"

@@ -95,7 +95,7 @@ class ProofBuilder:
                     self.assumed.setdefault(fact, (group, label))
         self.instances: dict[Fact, list[tuple[CompiledRule, Fact]]] = {}
         order = {c.fired: i for i, c in enumerate(program.rules)}
-        for fired in sorted(worlds.base.brave, key=lambda f: (order.get(f.pred, -1), f.args)):
+        for fired in sorted(worlds.base.brave, key=lambda f: (order.get(f.pred, -1), f.key())):
             compiled = program.by_fired.get(fired.pred)
             if compiled is not None:
                 self.instances.setdefault(compiled.head_of(fired), []).append((compiled, fired))
@@ -106,7 +106,7 @@ class ProofBuilder:
             self.by_head.setdefault(compiled.rule.parsed.head.pred, []).append(compiled)
         possible = set(facts) | set(self.assumed) | set(worlds.base.brave)
         self.possible: dict[str, list[Fact]] = {}
-        for atom in sorted(possible, key=lambda f: (f.pred, f.args)):
+        for atom in sorted(possible, key=Fact.key):
             self.possible.setdefault(atom.pred, []).append(atom)
         self.certain = set(facts) | set(worlds.base.cautious)
 

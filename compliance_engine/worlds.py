@@ -44,12 +44,8 @@ class Worlds:
         self.targets = targets
         self.base: Consequences = solver.consequences((), targets)
         self.open = frozenset(self.base.brave - self.base.cautious)
-        if targets is None:
-            used = _needed_atoms(program, self.base.brave, outputs)
-            self.relevant = [g for g, group in enumerate(self.groups)
-                             if any(f in used for alt in group.alternatives for f in alt)]
-        else:
-            self.relevant = list(range(len(self.groups)))
+        self.relevant = _relevant(program, self.base.brave, self.groups, outputs) \
+            if targets is None else list(range(len(self.groups)))
 
     def truth(self, atom: Fact, consequences: Consequences | None = None) -> Truth:
         c = consequences or self.base
@@ -78,6 +74,14 @@ class Worlds:
             out = [Sensitivity(g, (unknown,) * len(self.groups[g].alternatives))
                    for g in candidates]
         return out
+
+
+def _relevant(program: Program, brave: frozenset[Fact], groups: Sequence[ChoiceGroup],
+              outputs: frozenset[str]) -> list[int]:
+    """The groups some atom on the way to an output reads, in some world."""
+    used = _needed_atoms(program, brave, outputs)
+    return [g for g, group in enumerate(groups)
+            if any(f in used for alt in group.alternatives for f in alt)]
 
 
 def _needed_atoms(program: Program, brave: frozenset[Fact],
@@ -110,7 +114,9 @@ def _needed_atoms(program: Program, brave: frozenset[Fact],
 
 
 def relevant_groups(program: Program, facts: Sequence[Fact], groups: Sequence[ChoiceGroup],
-                    outputs: frozenset[str]) -> tuple[list[ChoiceGroup], frozenset[Fact]]:
+                    outputs: frozenset[str], *, precise: bool = True,
+                    externals: frozenset[Fact] = frozenset()
+                    ) -> tuple[list[ChoiceGroup], frozenset[Fact]]:
     """The groups whose value can matter to some conclusion, and the facts that fix the others.
 
     If fixing a group to different alternatives changes an output atom, some rule instance
@@ -125,31 +131,46 @@ def relevant_groups(program: Program, facts: Sequence[Fact], groups: Sequence[Ch
     """
     from .solver.clingo_backend import ClingoBackend
 
-    groups = list(groups)
-    worlds = Worlds(ClingoBackend().prepare(program, facts, groups), groups, program, outputs)
-    open_defences = unresolved_defence_groups(worlds)
-    if open_defences:
-        groups += open_defences
-        worlds = Worlds(ClingoBackend().prepare(program, facts, groups), groups, program,
-                        outputs)
-    relevant = set(worlds.relevant)
+    # First the groups that no ground rule instance can read at all, read off the grounding
+    # (which over-approximates what holds in some world); then the precise cut, on what holds in
+    # some world (brave consequences), over the groups that remain.  The engine's unknowns for
+    # undecided defences are added for every defence the grounding says may be pending; the brave
+    # pass then says which really are (in the "not proved" alternative each world is as without
+    # it), and only those are kept.
+    solver = ClingoBackend().prepare(program, facts, groups, externals)
+    shown = [(c.fired, c.fired_arity) for c in program.rules] + \
+        [(name, program.predicates[name]) for name in outputs if name in program.predicates]
+    possible = solver.possible(shown)
+    reduced, fixed = _fix(groups, set(_relevant(program, possible, groups, outputs)))
+    backstops = unresolved_defence_groups(possible)
+    if not precise:
+        # for what-ifs (with ``externals`` switchable either way): the over-approximation is
+        # exact too (a group kept needlessly, or an unknown for a defence that is in fact
+        # decided, changes no conclusion), only less small
+        return reduced + backstops, fixed
+    brave = ClingoBackend().prepare(program, [*facts, *fixed], reduced + backstops).brave()
+    pending = unresolved_defence_groups(brave)
+    kept, more = _fix(reduced + pending,
+                      set(_relevant(program, brave, reduced + pending, outputs)))
+    return kept, fixed | more
+
+
+def _fix(groups: Sequence[ChoiceGroup],
+         relevant: set[int]) -> tuple[list[ChoiceGroup], frozenset[Fact]]:
+    """The relevant groups, and the facts of the first alternative of each of the others."""
     fixed = frozenset(f for g, group in enumerate(groups) if g not in relevant
                       for f in group.alternatives[0])
     return [groups[g] for g in sorted(relevant)], fixed
 
 
-def unresolved_defence_groups(worlds: Worlds) -> list[ChoiceGroup]:
-    """An unknown fact for every raised defence that no world establishes and not every world
-    defeats: the defendant may still prove it on facts the case does not state, so it must not
-    count as failed (unknown is not false).  Its alternatives are "proved" (the fact
-    ``defence_unresolved`` holds, and a core rule lets the defence apply unless defeated) and
-    "not proved"."""
-    brave, cautious = worlds.base.brave, worlds.base.cautious
+def unresolved_defence_groups(brave: frozenset[Fact]) -> list[ChoiceGroup]:
+    """An unknown fact for every raised defence that in some world the stated facts neither
+    establish nor defeat (``defence_pending``): the defendant may still prove it on facts the
+    case does not state, so it must not count as failed (unknown is not false).  Its
+    alternatives are "proved" (the fact ``defence_unresolved`` holds, and a core rule lets the
+    defence apply unless defeated) and "not proved"."""
     out = []
-    for atom in sorted(a for a in brave if a.pred == "defence_raised"):
-        if Fact("defence_applies", atom.args) in brave \
-                or Fact("defence_defeated", atom.args) in cautious:
-            continue
+    for atom in sorted(a for a in brave if a.pred == "defence_pending"):
         defence, doctrine, act, subject = (str(a) for a in atom.args)
         out.append(ChoiceGroup(
             id=f"defence:{defence}/{doctrine}/{act}/{subject}", kind="fact",

@@ -126,6 +126,11 @@ class Party(_Record):
                                   "research organisation, with preferential access to results.")
     main_establishment: Jurisdiction | None = _none(
         description="GDPR: where the party's main establishment in the EU is (absent: none).")
+    domicile: GoverningLaw | None = Field(
+        default=None,
+        description="Person: the state or country of the person's domicile, whose right-of-"
+                    "publicity law commonly governs a use of their identity (US state codes "
+                    "us-ca, us-ny, ...; absent: unknown).")
 
 
 class WorkCohort(_Record):
@@ -191,6 +196,22 @@ class WorkCohort(_Record):
     collected_unlawfully: bool | None = Field(
         default=None, description="The data was collected by a deceptive or unfair practice, or "
                                   "without a required consent (FTC Act §5, COPPA).")
+    mark_registered: bool | None = Field(
+        default=None,
+        description="Mark (kind 'mark'): registered on the USPTO Principal Register, so that "
+                    "15 U.S.C. §1114(1) protects it; an unregistered mark is protected only by "
+                    "§1125(a). Not the copyright 'registered' field.")
+    mark_famous: bool | None = Field(
+        default=None,
+        description="Mark: widely recognized by the general consuming public of the United States "
+                    "as a designation of the source of the owner's goods or services (15 U.S.C. "
+                    "§1125(c)(2)(A)), so that dilution can be claimed.")
+    commercial_identity: bool | None = Field(
+        default=None,
+        description="Persona (kind 'persona'): the person commercially exploits their identity "
+                    "(a professional name, endorsements, voice work), so that a false endorsement "
+                    "injures a commercial interest in reputation or sales (Lanham Act §43(a) "
+                    "standing, Lexmark v. Static Control, 2014).")
 
 
 class SourceTerms(_Record):
@@ -228,6 +249,15 @@ class SourceTerms(_Record):
     promise_beyond_copying: bool | None = Field(
         default=None, description="The terms impose a promise beyond not copying (payment, access "
                                   "limits, rate limits): an 'extra element' against preemption.")
+    liquidated_damages: bool | None = Field(
+        default=None, description="The terms fix the damages payable for their breach (a "
+                                  "liquidated-damages clause), so the other party need not prove "
+                                  "its loss.")
+    law_without_clause: GoverningLaw | None = _none(
+        description="Only where the terms contain no governing-law clause (leave governing_law "
+                    "out): the law that the forum's choice-of-law rules apply to them (Klaxon v. "
+                    "Stentor). Absent: none stated - governing_law gives the law the terms "
+                    "choose, or, if it is absent too, the law is unknown.")
 
 
 class Source(_Record):
@@ -248,6 +278,14 @@ class Source(_Record):
     analysis_licence_available: bool | None = Field(
         default=None, description="Japan: the source's data is offered on the market under "
                                   "licences for data analysis / AI training (Art 30-4 proviso).")
+    hosts_content: bool | None = Field(
+        default=None,
+        description="The source's operator serves the material from its own servers or systems "
+                    "(true), or the source only lists, links to or indexes material hosted by "
+                    "others, such as a URL-and-caption dataset (false). Only the operator of "
+                    "the system actually accessed can sue for trespass to chattels or under the "
+                    "CFAA, and only material taken under the operator's terms is use under them "
+                    "(Intel Corp. v. Hamidi, 2003; 18 U.S.C. §1030(g)).")
 
 
 class DerivedFrom(_Record):
@@ -329,6 +367,17 @@ class Act(_Record):
         default=None, description="Output: reproduces protected expression of the works.")
     seeded: bool | None = Field(
         default=None, description="Distribute: files were actually uploaded to others.")
+    induces_infringement: bool | None = Field(
+        default=None, description="US contributory infringement: by the act the actor promotes "
+                                  "or encourages others' infringing copying (inducement; MGM v. "
+                                  "Grokster, 2005; Cox v. Sony, 2026), e.g. seeding pirated files "
+                                  "to a swarm in order that its peers download them.")
+    tailored_to_infringement: bool | None = Field(
+        default=None, description="US contributory infringement: the act supplies others with a "
+                                  "means or service suited only to infringing use, with no "
+                                  "substantial non-infringing use (Sony v. Universal, 1984; Cox "
+                                  "v. Sony, 2026), e.g. offering pieces of pirated files to a "
+                                  "file-sharing swarm.")
     market_substitution_evidence: bool | None = Field(
         default=None, description="Evidence the act's outputs substitute for the works.")
     market_dilution_evidence: bool | None = Field(
@@ -342,6 +391,19 @@ class Act(_Record):
     discovered: Date | None = Field(
         default=None, description="When the claimant discovered, or with diligence should have "
                                   "discovered, the act (discovery rule, 17 U.S.C. §507(b)).")
+    last_date: Date | None = _none(
+        description="A course of conduct (scraping over months, outputs over years): the last day "
+                    "it went on, the act recurring from its date to this day; each recurrence is "
+                    "a separate wrong for limitation (absent: the act was done on its date).")
+    counterparty_loss: bool | None = Field(
+        default=None, description="Contract: the breach caused the other party to the terms or "
+                                  "licence an actual loss (lost licence fees, costs, harm to its "
+                                  "service), so that it has damages to recover.")
+    lost_money_or_property: bool | None = Field(
+        default=None, description="California UCL standing: the claimant lost money or property "
+                                  "as a result of the act - economic injury such as costs "
+                                  "incurred or lost payments (Cal. Bus. & Prof. Code §17204; "
+                                  "Kwikset v. Superior Court, 2011).")
     logged_in: bool | None = Field(
         default=None, description="Scraping: done through a logged-in account.")
     authorization_revoked: bool | None = Field(
@@ -372,6 +434,100 @@ class Act(_Record):
     threatens_incentive: bool | None = Field(
         default=None, description="Hot news: the free-riding so reduces the incentive to gather "
                                   "the news that the source's existence or quality is threatened.")
+    mark_displayed: Literal["exact", "distorted", "none"] | None = Field(
+        default=None,
+        description="Output: shows the mark of a mark cohort it concerns - as it is ('exact'), "
+                    "as a distorted or garbled version of it ('distorted', e.g. a garbled "
+                    "watermark), or not at all ('none').")
+    attributed_to_claimant: bool | None = Field(
+        default=None,
+        description="Output: presents its content as coming from, or approved by, the owner of "
+                    "the mark or the person the cohort concerns (a fabricated article under a "
+                    "publisher's name; words put in a person's mouth).")
+    mark_as_source: bool | None = Field(
+        default=None,
+        description="Output: uses the mark as a designation of the source of the output (a "
+                    "masthead or watermark presenting it as the owner's), not only to refer to "
+                    "the owner or as incidental content (Jack Daniel's v. VIP, 2023).")
+    confusion_likely: bool | None = Field(
+        default=None,
+        description="US Lanham Act: the weighing of the circuit's likelihood-of-confusion "
+                    "factors (Polaroid, 2d Cir.; Sleekcraft, 9th Cir.) favours a likelihood that "
+                    "consumers are confused as to the source, sponsorship or approval of the "
+                    "output (or, for a persona, as to the person's endorsement).")
+    dilution_likely: bool | None = Field(
+        default=None,
+        description="US Lanham Act: the use is likely to dilute the famous mark by blurring or "
+                    "by tarnishment (15 U.S.C. §1125(c)(2)(B)-(C)), e.g. low-quality or false "
+                    "content attributed under the mark.")
+    willful_mark_use: bool | None = Field(
+        default=None,
+        description="US Lanham Act: the actor wilfully intended to trade on the recognition of "
+                    "the mark or to harm its reputation (15 U.S.C. §1125(c)(5)(B)).")
+    counterfeit_mark: bool | None = Field(
+        default=None,
+        description="US Lanham Act: the mark shown is a counterfeit - identical with or "
+                    "substantially indistinguishable from the registered mark, on the goods or "
+                    "services it is registered for (15 U.S.C. §§1116(d)(1)(B), 1117(c)).")
+    identity_used: bool | None = Field(
+        default=None,
+        description="Uses the name, voice, signature, photograph or likeness of the person of a "
+                    "persona cohort it concerns, so as to identify them (a style resembling an "
+                    "artist's work is not their identity).")
+    identity_use_purpose: Literal["advertising", "product", "expressive", "news"] | None = Field(
+        default=None,
+        description="Right of publicity: what the identity is used for - to advertise or sell "
+                    "('advertising'); on or in products, merchandise or goods, or as the product "
+                    "sold, e.g. a voice clone ('product'); in an expressive work such as an "
+                    "image, story or commentary ('expressive'); or in a news or public-affairs "
+                    "account ('news').")
+    identity_use_knowing: bool | None = Field(
+        default=None,
+        description="Right of publicity: the actor knew it was using the person's identity "
+                    "(Cal. Civ. Code §3344(a) 'knowingly uses'; N.Y. Civ. Rights Law §51 "
+                    "exemplary damages).")
+    identity_transformed: bool | None = Field(
+        default=None,
+        description="Right of publicity: the work adds significant creative elements, so that "
+                    "it is more than a literal depiction or imitation of the person (Comedy III "
+                    "v. Saderup, 2001).")
+    identity_in_copyrighted_work: bool | None = Field(
+        default=None,
+        description="Right of publicity: the identity is used through a copyrighted work in "
+                    "which the person appears - the photograph or recording itself, reproduced "
+                    "or distributed - rather than through a new depiction or imitation of them "
+                    "(Maloney v. T3Media, 2017; Downing v. Abercrombie & Fitch, 2001).")
+    disguised_advertising: bool | None = Field(
+        default=None,
+        description="Right of publicity: a use presented as news or public-interest content is "
+                    "in truth an advertisement in disguise, or has no real relationship to the "
+                    "newsworthy subject (Stephano, 1984; Messenger, 2000).")
+    compute_place: Jurisdiction | None = _none(
+        description="Remote or cloud act: where the servers (cloud region) that carried it out "
+                    "were, when that differs from `place`, which then gives where the person "
+                    "who directed the act was (absent: the act was done where `place` says). "
+                    "Which of the two places an act of reproduction is done in is a contested "
+                    "point in each territorial copyright module (EU, UK, Japan, Singapore).")
+    claimant_knew: Date | None = Field(
+        default=None,
+        description="The day the claimant actually learned of the damage the act caused and of "
+                    "who did it: the start of the limitation period for damages in tort in "
+                    "Japan (Civil Code Art 724(i)) and, from the end of that year, in Germany "
+                    "(BGB §199(1), via UrhG §102; state here an earlier day on which the "
+                    "claimant would have learned of it but for gross negligence, if that is "
+                    "found). Not the US discovery rule (see `discovered`).")
+    acknowledged: bool | None = Field(
+        default=None,
+        description="UK CDPA s29A(1)(b): the copy made for text and data analysis is "
+                    "accompanied by a sufficient acknowledgement of the work, or an "
+                    "acknowledgement is impossible for reasons of practicality or otherwise.")
+    substantial_part: bool | None = Field(
+        default=None,
+        description="EU database: the act extracted or re-utilised a substantial part of the "
+                    "database's contents, evaluated qualitatively or quantitatively, or "
+                    "insubstantial parts repeatedly and systematically (Database Directive "
+                    "Art 7(1), (5)); the lawful user's mandatory right (Arts 8(1), 15) covers "
+                    "only insubstantial parts.")
     description: str | None = _text("What happened, in words.")
 
 
@@ -445,6 +601,11 @@ class Event(_Record):
     requires: list[Literal["data_deletion", "model_deletion", "processing_ban", "fine",
                            "injunction"]] = Field(
         default_factory=list, description="Order or decision: the measures it requires.")
+    dismissed_without_prejudice: Date | None = _none(
+        description="Suit: the day it was voluntarily dismissed without prejudice (Fed. R. Civ. "
+                    "P. 41(a)); the action is then treated as if never brought, so it neither "
+                    "was a timely suit nor stopped the limitation period (absent: not "
+                    "dismissed).")
     description: str | None = _text("What happened, in words.")
 
 

@@ -69,14 +69,21 @@ class ClingoBackend:
     name = "clingo"
 
     def prepare(self, program: Program, facts: Iterable[Fact],
-                groups: Sequence[ChoiceGroup]) -> _ClingoSolver:
-        return _ClingoSolver(program, facts, groups)
+                groups: Sequence[ChoiceGroup],
+                externals: Iterable[Fact] = ()) -> _ClingoSolver:
+        """``externals`` are facts that what-if questions may switch on or off (the stated
+        true/false facts): they are ground once as clingo externals, true when among ``facts``,
+        and :meth:`_ClingoSolver.toggled` answers with some of them switched."""
+        return _ClingoSolver(program, facts, groups, externals)
 
 
 class _ClingoSolver:
     def __init__(self, program: Program, facts: Iterable[Fact],
-                 groups: Sequence[ChoiceGroup]) -> None:
-        parts = [f"{_fact(f)}." for f in facts]
+                 groups: Sequence[ChoiceGroup], externals: Iterable[Fact] = ()) -> None:
+        facts = set(facts)
+        self._externals = {f: f in facts for f in externals}
+        parts = [f"{_fact(f)}." for f in sorted(facts - set(self._externals), key=Fact.key)]
+        parts += [f"#external {_fact(f)}." for f in sorted(self._externals, key=Fact.key)]
         for g, group in enumerate(groups):
             parts.append(f"1 {{ choice({g},0..{len(group.alternatives) - 1}) }} 1.")
             for i, alternative in enumerate(group.alternatives):
@@ -92,23 +99,60 @@ class _ClingoSolver:
             self._control.ground([("base", [])])
         except RuntimeError as exc:  # pragma: no cover - the front end rejects bad programs
             raise EvaluationError.single("CE301", f"clingo rejected the program: {exc}") from exc
+        for fact, value in self._externals.items():
+            self._control.assign_external(_symbol(fact), value)
         self._cache: dict[tuple[object, ...], Consequences] = {}
         self._facts: dict[clingo.Symbol, Fact] = {}
+        self._symbols: dict[frozenset[Fact], dict[clingo.Symbol, Fact]] = {}
+
+    def possible(self, predicates: Iterable[tuple[str, int]]) -> frozenset[Fact]:
+        """The atoms of these predicates in the ground program: an over-approximation of what
+        holds in some world, read off the grounding without solving."""
+        out = set()
+        for name, arity in predicates:
+            for atom in self._control.symbolic_atoms.by_signature(name, arity):
+                out.add(self._fact(atom.symbol))
+        return frozenset(out)
+
+    def toggled(self, facts: frozenset[Fact]) -> _Toggled:
+        """The same grounding with these externals switched to the opposite value."""
+        unknown = facts - set(self._externals)
+        if unknown:
+            raise ValueError(f"not externals of this grounding: {sorted(unknown)}")
+        return _Toggled(self, facts)
+
+    def _switch(self, facts: frozenset[Fact], flipped: bool) -> None:
+        for fact in facts:
+            self._control.assign_external(_symbol(fact), self._externals[fact] != flipped)
+
+    def brave(self) -> frozenset[Fact]:
+        """What holds in some world (no cautious pass)."""
+        return self._solve("brave" if self._choices else "auto", [], None)
 
     def consequences(self, assumptions: Sequence[tuple[int, int]] = (),
                      targets: frozenset[Fact] | None = None) -> Consequences:
         key = (tuple(sorted(assumptions)), targets)
         if key not in self._cache:
-            literals = [(clingo.Function("choice", [clingo.Number(g), clingo.Number(i)]), True)
-                        for g, i in key[0]]
-            symbols = None if targets is None else {_symbol(t): t for t in targets}
-            if not self._choices:
-                model = self._solve("auto", literals, symbols)
-                self._cache[key] = Consequences(model, model)
-            else:
-                self._cache[key] = Consequences(self._solve("brave", literals, symbols),
-                                                self._solve("cautious", literals, symbols))
+            self._cache[key] = self._compute(key[0], targets)
         return self._cache[key]
+
+    def _compute(self, assumptions: Sequence[tuple[int, int]],
+                 targets: frozenset[Fact] | None) -> Consequences:
+        literals = [(clingo.Function("choice", [clingo.Number(g), clingo.Number(i)]), True)
+                    for g, i in assumptions]
+        symbols = None if targets is None else self._target_symbols(targets)
+        if not self._choices:
+            model = self._solve("auto", literals, symbols)
+            return Consequences(model, model)
+        return Consequences(self._solve("brave", literals, symbols),
+                            self._solve("cautious", literals, symbols))
+
+    def _target_symbols(self, targets: frozenset[Fact]) -> dict[clingo.Symbol, Fact]:
+        """The clingo symbols of the target atoms, built once per target set (the same open
+        atoms are asked about under every assumption)."""
+        if targets not in self._symbols:
+            self._symbols[targets] = {_symbol(t): t for t in targets}
+        return self._symbols[targets]
 
     def _solve(self, mode: str, assumptions: list[tuple[clingo.Symbol, bool]],
                targets: dict[clingo.Symbol, Fact] | None) -> frozenset[Fact]:
@@ -136,6 +180,27 @@ class _ClingoSolver:
         if fact is None:
             fact = self._facts[symbol] = _parse(str(symbol))
         return fact
+
+
+class _Toggled:
+    """A what-if on a shared grounding: consequences with some externals switched, the
+    grounding left as it was after each question."""
+
+    def __init__(self, solver: _ClingoSolver, facts: frozenset[Fact]) -> None:
+        self._solver = solver
+        self._facts = facts
+        self._cache: dict[tuple[object, ...], Consequences] = {}
+
+    def consequences(self, assumptions: Sequence[tuple[int, int]] = (),
+                     targets: frozenset[Fact] | None = None) -> Consequences:
+        key = (tuple(sorted(assumptions)), targets)
+        if key not in self._cache:
+            self._solver._switch(self._facts, True)
+            try:
+                self._cache[key] = self._solver._compute(key[0], targets)
+            finally:
+                self._solver._switch(self._facts, False)
+        return self._cache[key]
 
 
 _ARGUMENT = re.compile(r'"((?:[^"\\]|\\.)*)"|(-?\d+)')
