@@ -26,6 +26,17 @@ def readings(f: Finding) -> dict[str, str]:
     return {r.reading: r.status for r in f.readings}
 
 
+def points(f: Finding) -> set[str]:
+    """The contested points of law a conclusion turns on (not the allegation readings)."""
+    return {r.point for r in f.readings if not r.point.startswith("allegation:")}
+
+
+def proved(d: dict[str, Any]) -> None:
+    """The case file marks the pleaded facts as alleged (Doe v. GitHub and the news cases are at
+    the pleading stage); a test of the law takes them as proved."""
+    d["allegations"] = []
+
+
 @pytest.fixture(scope="module")
 def engine() -> Engine:
     return Engine()
@@ -34,14 +45,15 @@ def engine() -> Engine:
 # --------------------------------------------------------------------------- §1202 identicality
 
 def test_identicality_is_contested_in_the_ninth_circuit(engine: Engine) -> None:
-    copilot = finding(engine.assess(variant("doe_github")).result, COPILOT)
+    copilot = finding(engine.assess(variant("doe_github", proved)).result, COPILOT)
     assert copilot.status == "uncertain"
-    assert {r.point for r in copilot.readings} == {"dmca_identicality"}
+    assert points(copilot) == {"dmca_identicality"}
     assert len(set(readings(copilot).values())) == 2
 
 
 def test_identical_copies_satisfy_either_reading(engine: Engine) -> None:
     def change(d: dict[str, Any]) -> None:
+        proved(d)
         by_id(d["acts"], "copilot_suggestions")["identical_copy"] = True
     assert finding(engine.assess(variant("doe_github", change)).result,
                    COPILOT).status == "established"
@@ -49,6 +61,7 @@ def test_identical_copies_satisfy_either_reading(engine: Engine) -> None:
 
 def test_identicality_is_not_in_issue_outside_the_ninth_circuit(engine: Engine) -> None:
     def change(d: dict[str, Any]) -> None:
+        proved(d)
         d["case"]["us_circuit"] = "2d"
     assert finding(engine.assess(variant("doe_github", change)).result,
                    COPILOT).status == "established"
@@ -56,6 +69,7 @@ def test_identicality_is_not_in_issue_outside_the_ninth_circuit(engine: Engine) 
 
 def test_no_removal_no_claim(engine: Engine) -> None:
     def change(d: dict[str, Any]) -> None:
+        proved(d)
         by_id(d["acts"], "copilot_suggestions")["cmi_removed"] = False
     assert finding(engine.assess(variant("doe_github", change)).result,
                    COPILOT).status == "not_established"
@@ -72,9 +86,9 @@ def test_attaching_licence_notices_to_outputs_is_future_only(engine: Engine) -> 
 def test_standing_without_dissemination_splits_the_district(engine: Engine) -> None:
     """Raw Story (no concrete harm without dissemination) against the Intercept (removal is
     itself a property-like harm)."""
-    intercept = finding(engine.assess(variant("dmca_news")).result, INTERCEPT)
+    intercept = finding(engine.assess(variant("dmca_news", proved)).result, INTERCEPT)
     assert intercept.status == "uncertain"
-    assert {r.point for r in intercept.readings} == {"dmca_standing"}
+    assert "dmca_standing" in points(intercept)
     cited = " ".join(a.cite for r in intercept.readings for a in r.authorities)
     assert "Raw Story" in cited and "Intercept" in cited
 
@@ -83,16 +97,25 @@ def test_dissemination_without_cmi_gives_standing_on_either_reading(engine: Engi
     def change(d: dict[str, Any]) -> None:
         by_id(d["acts"], "scrape_strip_cmi")["disseminated"] = True
     intercept = finding(engine.assess(variant("dmca_news", change)).result, INTERCEPT)
-    assert intercept.status == "established"
+    assert "dmca_standing" not in points(intercept)
 
 
 # --------------------------------------------------------------------------- fair use and §1202
 
 def test_fair_use_of_the_copying_defeats_removal_in_training(engine: Engine) -> None:
-    """Kadrey (27 Jun 2025): the §1202(b)(1) claim fails because the copying is fair use."""
-    kadrey = finding(engine.assess(variant("kadrey")).result, KADREY)
-    assert kadrey.status == "not_established"
-    assert [(d.defence, d.status) for d in kadrey.defences] == [("fair_use", "applies")]
+    """Kadrey (27 Jun 2025): the §1202(b)(1) claim fails because the copying is fair use. That is
+    one district court's reading; the statute asks what the defendant knew of the removal's
+    probable effect on 'an infringement' (§1202(b)(1); Stevens v. CoreLogic, 9th Cir. 2018), so
+    the point is contested and the old expectation (not established, fair use applies) decided
+    it silently."""
+    kadrey = finding(engine.assess(variant("kadrey", proved)).result, KADREY)
+    assert kadrey.status == "uncertain"
+    outcome = {r.reading: r.status for r in kadrey.readings if r.point == "dmca_fair_use_cmi"}
+    assert outcome["fair_use_defeats"] == "not_established"
+    assert outcome["removal_actionable"] != "not_established"
+    fair = next(d for d in kadrey.defences if d.defence == "fair_use")
+    assert {r.reading: r.status for r in fair.readings
+            if r.point == "dmca_fair_use_cmi"}["removal_actionable"] == "fails"
 
     def change(d: dict[str, Any]) -> None:   # the same training, but not fair use
         by_id(d["acts"], "train_llama")["market_substitution_evidence"] = True
@@ -104,13 +127,18 @@ def test_fair_use_of_the_copying_defeats_removal_in_training(engine: Engine) -> 
 # --------------------------------------------------------------------------- §1201
 
 def test_rolling_cipher_is_contested_but_a_paywall_is_an_access_control(engine: Engine) -> None:
-    suno = finding(engine.assess(variant("suno")).result, SUNO)
+    suno = finding(engine.assess(variant("suno", proved)).result, SUNO)
     assert suno.status == "uncertain"
-    assert {r.point for r in suno.readings} == {"rolling_cipher"}
+    assert "rolling_cipher" in points(suno)
 
     def change(d: dict[str, Any]) -> None:
+        proved(d)
         by_id(d["acts"], "stream_rip")["circumvented"] = "paywall"
-    assert finding(engine.assess(variant("suno", change)).result, SUNO).status == "established"
+    # a paywall controls access on any reading; what remains open in the First Circuit is the
+    # infringement-nexus split (Chamberlain v. MDY), not the kind of measure
+    paywall = finding(engine.assess(variant("suno", change)).result, SUNO)
+    assert "rolling_cipher" not in points(paywall)
+    assert paywall.status != "not_established"
 
     def nothing(d: dict[str, Any]) -> None:
         by_id(d["acts"], "stream_rip").pop("circumvented")

@@ -16,6 +16,16 @@ from compliance_engine.result import Remedy, Result
 TEACHER = "US.FTC.ALGO_DISGORGEMENT/train_face_model/face_model"
 STUDENT = "US.FTC.ALGO_DISGORGEMENT/distill_student/face_student"
 LIBGEN = "US.COPY.REPRO/acq_libgen/class_works"
+# The statutory-damages tests ask about §412 and the §504(c) bands on a finding established on
+# the record: the PiLiMi download (Jul 2022, within three years of suit; the LibGen download of
+# Jun 2021 turns on its discovery date, 17 U.S.C. §507(b)), without the class settlement, whose
+# release pending final approval (Fed. R. Civ. P. 23(e)) leaves every remedy uncertain.
+PILIMI = "US.COPY.REPRO/acq_pilimi/class_works"
+
+
+def _without_settlement(d: dict[str, Any]) -> None:
+    d["mitigations"] = [m for m in d["mitigations"] if m["id"] != "settlement"]
+    by_id(d["mitigations"], "destroy_pirated").pop("required_by", None)
 
 
 def remedies(result: Result) -> dict[tuple[str, str], Remedy]:
@@ -52,7 +62,9 @@ def test_a_student_distilled_from_the_clean_model_is_not_reached(engine: Engine)
         by_id(d["acts"], "distill_student")["inputs"] = ["clean_face_model"]
     result = engine.assess(variant("ftc_everalbum", change)).result
     status = {f.id: f.status for f in result.findings}
-    assert status[STUDENT] == "not_established"
+    # a model developed only from data stated to be lawfully collected raises no FTC question at
+    # all (the orders reach models developed with unlawfully obtained data: Everalbum; Kurbo)
+    assert status.get(STUDENT, "absent") in ("absent", "not_established")
     assert (STUDENT, "model_deletion") not in remedies(result)
     assert remedies(result)[(TEACHER, "model_deletion")].reaches_model
 
@@ -70,16 +82,17 @@ def test_clean_retrain_is_the_compliance_path_and_approximate_unlearning_is_not(
 # --------------------------------------------------------------------------- statutory damages
 
 def test_registration_after_infringement_loses_statutory_damages_and_fees(engine: Engine) -> None:
-    before = remedies(engine.assess(variant("bartz")).result)
-    assert before[(LIBGEN, "statutory_damages")].status == "available"
-    assert before[(LIBGEN, "attorneys_fees")].status == "available"
+    before = remedies(engine.assess(variant("bartz", _without_settlement)).result)
+    assert before[(PILIMI, "statutory_damages")].status == "available"
+    assert before[(PILIMI, "attorneys_fees")].status == "available"
 
     def change(d: dict[str, Any]) -> None:
+        _without_settlement(d)
         by_id(d["works"], "class_works")["registered_before_infringement"] = False
     after = remedies(engine.assess(variant("bartz", change)).result)
-    assert after[(LIBGEN, "statutory_damages")].status == "unavailable"
-    assert after[(LIBGEN, "attorneys_fees")].status == "unavailable"
-    assert after[(LIBGEN, "damages_and_profits")].status == "available"
+    assert after[(PILIMI, "statutory_damages")].status == "unavailable"
+    assert after[(PILIMI, "attorneys_fees")].status == "unavailable"
+    assert after[(PILIMI, "damages_and_profits")].status == "available"
 
 
 @pytest.mark.parametrize(("knowing", "innocence", "wilful", "innocent"), [
@@ -91,29 +104,31 @@ def test_registration_after_infringement_loses_statutory_damages_and_fees(engine
 def test_wilful_and_innocent_bands(engine: Engine, knowing: bool | None, innocence: str | None,
                                    wilful: str, innocent: str | None) -> None:
     def change(d: dict[str, Any]) -> None:
-        act = by_id(d["acts"], "acq_libgen")
+        _without_settlement(d)
+        act = by_id(d["acts"], "acq_pilimi")
         act.pop("knowing", None)
         if knowing is not None:
             act["knowing"] = knowing
         if innocence is not None:
             act["innocence"] = innocence
     got = remedies(engine.assess(variant("bartz", change)).result)
-    assert got[(LIBGEN, "statutory_damages_wilful")].status == wilful
-    band = got.get((LIBGEN, "statutory_damages_innocent"))
+    assert got[(PILIMI, "statutory_damages_wilful")].status == wilful
+    band = got.get((PILIMI, "statutory_damages_innocent"))
     assert (band.status if band else None) == innocent
     if wilful == "uncertain":
         assert any(m.fact.startswith("acts[") and "knowing" in m.fact
-                   for m in got[(LIBGEN, "statutory_damages_wilful")].missing_facts)
+                   for m in got[(PILIMI, "statutory_damages_wilful")].missing_facts)
 
 
 def test_one_statutory_award_for_a_compilation(engine: Engine) -> None:
-    assert (LIBGEN, "statutory_damages_one_award") not in remedies(
-        engine.assess(variant("bartz")).result)
+    assert (PILIMI, "statutory_damages_one_award") not in remedies(
+        engine.assess(variant("bartz", _without_settlement)).result)
 
     def change(d: dict[str, Any]) -> None:
+        _without_settlement(d)
         by_id(d["works"], "class_works")["compilation_of"] = "anthology"
     got = remedies(engine.assess(variant("bartz", change)).result)
-    assert got[(LIBGEN, "statutory_damages_one_award")].status == "available"
+    assert got[(PILIMI, "statutory_damages_one_award")].status == "available"
 
 
 # --------------------------------------------------------------------------- value in the model

@@ -76,7 +76,7 @@ def test_pure_analysis_training_in_japan_is_excused(engine: Engine) -> None:
     assert training.status == "not_established"
     assert defences(training) == {ART30_4: "applies"}
     text = proof(training)
-    assert "JP.ART30_4.applies" in text and "Copyright Act (Japan) Art 30-4" in text
+    assert "JP.ART30_4.applies" in text and "Art. 30-4" in text
 
 
 def test_training_for_an_enjoyment_purpose_loses_art30_4(engine: Engine) -> None:
@@ -118,30 +118,43 @@ def test_output_filter_is_only_arguable_evidence_of_purpose(engine: Engine) -> N
 
 
 def test_rag_ingestion_fails_the_non_enjoyment_test(engine: Engine) -> None:
+    """Collecting works for retrieval-augmented generation serves the enjoyment of their
+    expression, so Art 30-4 fails (ACA General Understanding, 15 Mar 2024); but the ACA points to
+    Art 47-5 (minor exploitation incidental to information-processing services), whose
+    condition — that the outputs use the works only in a minor way — the case does not state,
+    so the finding is open rather than established (the old test expected 'established')."""
     def change(d: dict[str, Any]) -> None:
         by_id(d["acts"], "crawl_open_web")["purpose"] = "retrieval"
     result = engine.assess(variant(JAPAN, change)).result
     crawl = findings(result)["JP.ART30_4/crawl_open_web/web_images"]
-    assert crawl.status == "established"
-    assert defences(crawl) == {ART30_4: "fails"}
+    assert crawl.status == "needs_facts"
+    assert defences(crawl) == {ART30_4: "fails", "art47_5_minor_exploitation": "needs_facts"}
 
 
-@pytest.mark.parametrize(("change", "status"), [
-    (lambda d: None, "established"),                                   # robots.txt reservation ignored
+@pytest.mark.parametrize(("change", "status", "art30_4"), [
+    # robots.txt reservation ignored, nothing else weighs: the proviso is open (ACA: a
+    # circumstance, not a per-se trigger; non-binding) — the old test expected 'established'
+    (lambda d: None, "needs_facts", "needs_facts"),
+    # the reservation came after the crawl: no measure was ignored
     (lambda d: by_id(d["sources"], "portfolio_site")["terms"].update(
-        reserved_since="2024-06-01"), "not_established"),              # reservation came after the crawl
+        reserved_since="2024-06-01"), "not_established", "applies"),
+    # no technical measure at all
     (lambda d: by_id(d["sources"], "portfolio_site")["terms"].update(
-        tdm_reserved=False), "not_established"),                       # no technical measure at all
+        tdm_reserved=False), "not_established", "applies"),
 ])
-def test_ignoring_robots_txt_triggers_the_proviso(engine: Engine, change: Callable[[dict[str, Any]], None],
-                                                  status: str) -> None:
+def test_ignoring_robots_txt_is_a_circumstance_for_the_proviso(
+        engine: Engine, change: Callable[[dict[str, Any]], None], status: str,
+        art30_4: str) -> None:
     result = engine.assess(variant(JAPAN, change)).result
     crawl = findings(result)["JP.ART30_4/crawl_portfolio/portfolio_works"]
     assert crawl.status == status
-    assert defences(crawl) == {ART30_4: "applies" if status == "not_established" else "fails"}
-    if status == "established":
-        why_not = crawl.model_dump_json()
-        assert "JP.ART30_4.proviso-technical-measure" in why_not
+    assert defences(crawl) == {ART30_4: art30_4}
+    if status == "needs_facts":
+        # what would decide the proviso: a licence market for the portfolio (the claimant's to
+        # show), or the defendant's answer on the weighing
+        missing = {m.fact.split(":")[0]: m.burden for m in crawl.missing_facts}
+        assert missing.get("sources[1].analysis_licence_available") == "claimant"
+        assert "defendant" in missing.values()
 
 
 def test_database_licensed_for_analysis_triggers_the_proviso(engine: Engine) -> None:
@@ -153,18 +166,11 @@ def test_database_licensed_for_analysis_triggers_the_proviso(engine: Engine) -> 
     assert baseline["JP.ART30_4/copy_news_db/news_database"].status == "established"
 
 
-def test_perplexity_japanese_variant_and_later_registered_works(engine: Engine) -> None:
+def test_perplexity_has_no_japanese_finding(engine: Engine) -> None:
+    """Territoriality (Berne Art 5(2)): the Perplexity record has no act in Japan, so Art 30-4
+    is not in issue (the invented Japanese variant act was removed from the case file)."""
     result = engine.assess(load_case(ROOT / "perplexity" / "case.yaml")).result
-    got = findings(result)
-    ingest = got["JP.ART30_4/jp_variant_rag_ingest/dj_nyp_articles"]
-    assert ingest.status == "established" and defences(ingest) == {ART30_4: "fails"}
-    # the US acts raise no Japanese finding (territoriality)
-    assert not any(f.doctrine == "JP.ART30_4" and f.act != "jp_variant_rag_ingest"
-                   for f in result.findings)
-    # works registered after the complaint: no statutory damages (17 U.S.C. §412)
-    remedies = {(r.finding, r.remedy): r.status for r in result.remedies}
-    assert remedies[("US.COPY.REPRO/index_dj_nyp/dj_nyp_later_registered",
-                     "statutory_damages")] == "unavailable"
+    assert not any(f.doctrine == "JP.ART30_4" for f in result.findings)
 
 
 # --------------------------------------------------------------------------- United Kingdom
@@ -228,7 +234,7 @@ def test_non_memorising_imported_model_is_no_infringing_copy_under_getty(engine:
                                   "making_suffices": "established"}
     getty = engine.assess(synthetic(uk_case()), readings=["stored_copy_required"]).result
     assert findings(getty)[IMPORT].status == "not_established"
-    assert "Getty Images v Stability AI [2025] EWHC 2863 (Ch)" in findings(getty)[IMPORT].model_dump_json()
+    assert "[2025] EWHC 2863 (Ch)" in findings(getty)[IMPORT].model_dump_json()
 
 
 def test_memorising_imported_model_is_an_infringing_copy(engine: Engine) -> None:
@@ -238,7 +244,8 @@ def test_memorising_imported_model_is_an_infringing_copy(engine: Engine) -> None
     imported = findings(result)[IMPORT]
     assert imported.status == "established"
     text = proof(imported)
-    assert "UK.CDPA.prima-facie-secondary" in text and "CDPA 1988 ss22, 23" in text
+    assert "UK.CDPA.prima-facie-secondary" in text
+    assert "Copyright, Designs and Patents Act 1988, s 22" in text
     # knowledge is an element: without it there is no secondary infringement
     unknowing = copy.deepcopy(data)
     by_id(unknowing["acts"], "import_uk")["knowing"] = False
@@ -255,8 +262,10 @@ def test_memorising_imported_model_is_an_infringing_copy(engine: Engine) -> None
 ])
 def test_s29a_covers_non_commercial_research_only(engine: Engine, commercial: bool, status: str,
                                                   s29a: str) -> None:
+    # s29A(1)(b): the copy is accompanied by a sufficient acknowledgement (an element of the
+    # exception the old rules did not check)
     data = uk_case(train_abroad={"place": "uk", "purpose": "research", "commercial": commercial,
-                                 "lawful_access": True})
+                                 "lawful_access": True, "acknowledged": True})
     # a contract term forbidding the analysis is unenforceable (s29A(5)): it changes nothing
     by_id(data["sources"], "agency_site")["terms"] = {"prohibits_training": True,
                                                       "tos_assent": "clickwrap"}
@@ -320,7 +329,7 @@ def test_s244_applies_to_analysis_copies_whatever_the_terms_say(engine: Engine) 
     copied = findings(result)[SG]
     assert copied.status == "not_established"
     assert defences(copied) == {S244: "applies"}
-    assert "Copyright Act 2021 (Singapore) s187" in proof(copied)
+    assert "Copyright Act 2021 (Singapore, No. 22 of 2021), s 187" in proof(copied)
 
 
 @pytest.mark.parametrize("change", [
@@ -338,7 +347,10 @@ def test_s244_conditions(engine: Engine, change: dict[str, Any]) -> None:
 
 
 def test_pirated_first_copy_fails_s244(engine: Engine) -> None:
-    data = sg_case()
+    """s244(2)(e)(i): the first copy must not be an infringing copy; the alternative limb of (e)
+    is not encoded, so the test states that the copier knew the source was unauthorised (the
+    old test relied on 'no rule fired' meaning 'fails')."""
+    data = sg_case(knowing=True)
     by_id(data["sources"], "news_site")["pirated"] = True
     copied = findings(engine.assess(synthetic(data)).result)[SG]
     assert copied.status == "established"
