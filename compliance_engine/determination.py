@@ -13,7 +13,7 @@ from typing import Any, Literal
 
 from .case.encode import EncodedCase
 from .case.load import LoadedCase
-from .case.model import Case
+from .case.model import Allegation, Case
 from .facts import ChoiceGroup, Fact, Origin
 from .proof import ProofBuilder, ProofNode
 from .result import (
@@ -127,17 +127,25 @@ class _Determination:
         proved, read as alleged and as not proved."""
         group = self.worlds.groups[s.group]
         if group.id.startswith("allegation:"):
+            pleading = [AuthorityRef(cite=self.allegation(group).source, grade="contested",
+                                     kind="pleading")]
             return [ReadingOutcome(
                 point=group.id, question=group.question, reading=label,
                 statement="Taking the allegation as proved." if i == 0 else
                 "Taking the allegation as not proved.", status=words.get(truth, "needs_facts"),
-                authorities=[]) for i, (label, truth) in enumerate(zip(group.labels, s.truths,
-                                                                        strict=True))]
+                authorities=pleading) for i, (label, truth) in enumerate(zip(group.labels, s.truths,
+                                                                              strict=True))]
         return [ReadingOutcome(
             point=group.id, question=group.question, reading=label,
             statement=f"Taking the version of {label}.", status=words.get(truth, "needs_facts"),
             authorities=[AuthorityRef(cite=label.rpartition(": ")[0], grade="contested")])
             for label, truth in zip(group.labels, s.truths, strict=True)]
+
+    def allegation(self, group: ChoiceGroup) -> Allegation:
+        """The allegation an ``allegation:`` group reads (its origin is ``allegations[i]``)."""
+        assert group.origin is not None
+        index = int(group.origin.path.partition("[")[2].rstrip("]"))
+        return self.ctx.case.allegations[index]
 
     def missing(self, s: Sensitivity, atom: Fact, words: Words) -> MissingFact:
         group = self.worlds.groups[s.group]

@@ -275,8 +275,9 @@ def test_rules_coverage_from_case_studies_and_a_test_record(tmp_path: pathlib.Pa
     assert data["rules"]["US.COPY.DIST.candidate"] == ["tests/features/x.feature"]
     assert data["rules"]["US.COPY.DIST.prima-facie"] == []
     assert data["modules"]["US.COPY.DIST"]["by_scenarios"] == 1
-    assert data["authorities"]["17 U.S.C. §106(3)"] == {
-        "rules": ["US.COPY.DIST.candidate", "US.COPY.DIST.doctrine"], "exercised_by": ["tests/features/x.feature"]}
+    section_106 = data["authorities"]["17 U.S.C. §106 (exclusive rights in copyrighted works)"]
+    assert {"US.COPY.DIST.candidate", "US.COPY.DIST.doctrine"} <= set(section_106["rules"])
+    assert "tests/features/x.feature" in section_106["exercised_by"]
     text = run("rules", "coverage", "--cases", cases, "--summary")
     assert "rules exercised:" in text.stdout and "US.COPY.DIST.prima-facie" in text.stdout
 

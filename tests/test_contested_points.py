@@ -108,6 +108,15 @@ def california_terms_breached(d: dict[str, Any]) -> None:
     by_id(d["acts"], "scrape_reddit")["counterparty_loss"] = False
 
 
+def attribution_without_mark(d: dict[str, Any]) -> None:
+    """Cohere's fabricated articles attributed to the publishers by name, without showing their
+    marks: is attribution of content a designation of origin (15 U.S.C. §1125(a)(1)(A)), or does
+    Dastar Corp. v. Twentieth Century Fox, 539 U.S. 23 (2003), confine 'origin' to the producer
+    of the goods?"""
+    d["allegations"] = []          # the facts taken as proved: the point is one of law
+    by_id(d["acts"], "hallucinated_articles")["mark_displayed"] = "none"
+
+
 def place_of(record: str, place: str) -> Change:
     """The act ``record`` done on computers in another country than where it was directed from
     (legal-kb §6.12: where does cloud training take place?)."""
@@ -159,7 +168,7 @@ REACHED: dict[str, tuple[str, Change | None, str]] = {
     "gdpr_model_personal_data": ("garante_openai", memorising_models, "6.14"),
     "remediation_wilfulness": ("authors_guild", None, "6.16"),
     "jp_enjoyment_coexisting": ("japan_style_training", None, "6.17"),
-    "content_attribution_origin": ("cohere", None, "3.7 trade marks"),
+    "content_attribution_origin": ("cohere", attribution_without_mark, "3.7 trade marks"),
 }
 
 SETTLED = {"6.9", "6.15"}

@@ -13,6 +13,8 @@ from compliance_engine.assess import Engine
 from compliance_engine.case.load import LoadedCase, load_case
 from compliance_engine.case.model import Case, DanglingReference
 
+from agreement import compare
+
 BARTZ = Path(__file__).resolve().parents[1] / "case_studies" / "bartz" / "case.yaml"
 LIBGEN = "US.COPY.REPRO/acq_libgen/class_works"
 VERSIONS = [{"value": "2021-06-01", "source": "Report A (2025)"},
@@ -25,6 +27,10 @@ def disputed(dispute: dict[str, Any], drop: str | None = "date") -> LoadedCase:
     act = next(a for a in data["acts"] if a["id"] == "acq_libgen")
     if drop:
         act.pop(drop)
+    # the record does not say when the authors learned of the 2021 download, so the limitation
+    # period is open on it (17 U.S.C. §507(b), discovery rule); these tests are about the
+    # dispute, so the download is taken as discovered within three years of the suit
+    act["discovered"] = "2023-09-01"
     # the record leaves the final approval of the class settlement open; these tests are about
     # the dispute, so the settlement is taken as finally approved (Fed. R. Civ. P. 23(e))
     next(m for m in data["mitigations"] if m["id"] == "settlement")["court_approval"] = "final"
@@ -55,10 +61,15 @@ def test_a_disputed_act_date_makes_the_release_uncertain_per_source(engine: Engi
 
 
 def test_both_backends_read_the_dispute_alike(engine: Engine) -> None:
+    """Compared as the agreement tests compare a case study too large for the reference
+    backend: readings pinned, as few other unknowns stated as bring it within its limit; the
+    dispute itself stays open."""
     loaded = disputed({"record": "acq_libgen", "field": "date", "versions": VERSIONS})
-    clingo = engine.assess(loaded, engine="clingo").result.model_dump(exclude={"engine"})
-    reference = engine.assess(loaded, engine="pydatalog").result.model_dump(exclude={"engine"})
-    assert clingo == reference
+    result, _ = compare(loaded, engine)
+    cure = next(e for m in result["mitigations"] if m["id"] == "settlement"
+                for e in m["effects"] if e["finding"] == LIBGEN and e["effect"] == "cure")
+    assert cure["status"] == "uncertain"
+    assert {r["point"] for r in cure["readings"]} == {"dispute:acts[1].date"}
 
 
 def test_a_dispute_whose_versions_agree_on_the_outcome_decides_it(engine: Engine) -> None:

@@ -108,10 +108,15 @@ def test_brief_answers_follow_the_effects(memos: dict[str, Any]) -> None:
     _, _result, context = memos["bartz"]
     answers = {(q.mitigation, q.finding): a.label
                for q, a in zip(context.questions, context.answers)}
-    # the settlement releases the class's claims for past acquisition and training (legal-kb CS-01)
-    assert answers[("settlement", "US.COPY.REPRO/acq_libgen/class_works")] == "Yes"
-    # deleting the pirated library stops retention only; the downloads stay infringing
-    assert answers[("destroy_pirated", "US.COPY.REPRO/acq_books3/books3_works")] == "No"
+    # the settlement releases the class's claims for past acquisition and training (legal-kb
+    # CS-01), but a class settlement binds the class only once the court finally approves it
+    # (Fed. R. Civ. P. 23(e)(2)), which the record does not confirm (CS-01: "Final approval: not
+    # confirmed"); a release is an affirmative defence the defendant must prove (Fed. R. Civ. P.
+    # 8(c)(1)), so it cures only if Anthropic proves the approval
+    assert answers[("settlement", "US.COPY.REPRO/acq_libgen/class_works")] == "Probably no"
+    # deleting the pirated library stops retention only; the downloads stay infringing (legal-kb
+    # A1, §3.1 M4: NONE for past acts)
+    assert answers[("destroy_pirated", "US.COPY.REPRO/acq_libgen/class_works")] == "No"
     # the release does not reach outputs
     assert answers[("settlement", "US.COPY.REPRO/claude_outputs/class_works")] == "No"
 
@@ -179,8 +184,11 @@ def _lines(context: MemoContext) -> list[Line]:
 
 
 def test_every_citation_comes_from_the_rulebook(memos: dict[str, Any], engine: Engine) -> None:
-    known = _authorities(engine)
-    for case, (_, _, context) in memos.items():
+    for case, (loaded, _, context) in memos.items():
+        # besides the rulebook's authorities, a reading of an alleged fact cites the pleading
+        # the case file names for it
+        known = _authorities(engine) | {(a.source, None, "contested", None)
+                                        for a in loaded.case.allegations}
         cites = [c for line in _lines(context) for c in line.cites]
         cites += [c for issue in context.issues for r in issue.rules for c in r.cites]
         cites += [c for r in context.appendix.rules for c in r.cites]

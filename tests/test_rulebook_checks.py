@@ -145,7 +145,8 @@ def test_cycle_through_negation(tmp_path: Path) -> None:
 
 def test_declared_predicates_alone_load(tmp_path: Path) -> None:
     """The cycle test's declarations are not themselves the problem."""
-    declarations = "  - name: test_p\n    args: [act id]\n    meaning: Test predicate p.\n"
+    declarations = ("  - name: test_p\n    args: [act id]\n    meaning: Test predicate p.\n"
+                    "    kind: output\n")
     directory = rulebook_with(tmp_path, rule("TEST.BAD.p", "test_p(A) <= act(A)"),
                               extra_predicates=declarations)
     data = YAML(typ="safe").load((directory / "predicates.yaml").read_text(encoding="utf-8"))

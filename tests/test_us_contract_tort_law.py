@@ -254,6 +254,18 @@ def test_the_ucl_applies_only_where_california_law_governs(engine: Engine,
     assert find(run(engine, tmp_path, *base, terms(governing_law="us-ny")), UCL) is None
 
 
+def hot_news(d: dict[str, Any]) -> None:
+    """Time-sensitive news from the site, and a commercial output free-riding on it."""
+    d["sources"][0]["time_sensitive"] = True
+    d["works"].append({"id": "news", "kind": "article", "owners": ["op"], "sources": ["site"],
+                       "protected": True, "registered": True,
+                       "registered_before_infringement": True, "compilation": False})
+    d["acts"].append({"id": "out", "kind": "output", "actor": "dev", "date": "2024-01-01",
+                      "place": "us", "method": "generate", "inputs": ["m"],
+                      "works": ["news"], "commercial": True, "authorised": False,
+                      "free_rides": True, "threatens_incentive": True})
+
+
 def test_without_agreed_terms_the_forum_law_governs_the_torts(engine: Engine,
                                                              tmp_path: Path) -> None:
     """Without a clause binding the parties, a federal court applies the forum state's choice of
@@ -269,18 +281,9 @@ def test_hot_news_is_new_york_law(engine: Engine, tmp_path: Path) -> None:
     """Hot-news misappropriation survives §301 only in its narrow New York form (NBA v. Motorola,
     105 F.3d 841 (2d Cir. 1997); Barclays Capital v. Theflyonthewall.com, 650 F.3d 876 (2d Cir.
     2011)); it is not raised for every US output."""
-    def news(d: dict[str, Any]) -> None:
-        d["sources"][0]["time_sensitive"] = True
-        d["works"].append({"id": "news", "kind": "article", "owners": ["op"], "sources": ["site"],
-                           "protected": True, "registered": True,
-                           "registered_before_infringement": True, "compilation": False})
-        d["acts"].append({"id": "out", "kind": "output", "actor": "dev", "date": "2024-01-01",
-                          "place": "us", "method": "generate", "inputs": ["m"],
-                          "works": ["news"], "commercial": True, "authorised": False,
-                          "free_rides": True, "threatens_incentive": True})
     hot = "US.TORT.HOT_NEWS/out/news"
-    assert status(run(engine, tmp_path, news, case(forum="us-ny")), hot) == "established"
-    assert find(run(engine, tmp_path, news), hot) is None      # California forum
+    assert status(run(engine, tmp_path, hot_news, case(forum="us-ny")), hot) == "established"
+    assert find(run(engine, tmp_path, hot_news), hot) is None      # California forum
 
 
 def test_contract_law_follows_the_terms_not_the_place_of_the_act(engine: Engine,
@@ -622,14 +625,7 @@ def test_matrix_hot_news_row(engine: Engine, tmp_path: Path) -> None:
     Motorola), so only measures on further outputs act on it, and only going forward."""
     def news(d: dict[str, Any]) -> None:
         d["case"]["forum"] = "us-ny"
-        d["sources"][0]["time_sensitive"] = True
-        d["works"].append({"id": "news", "kind": "article", "owners": ["op"], "sources": ["site"],
-                           "protected": True, "registered": True,
-                           "registered_before_infringement": True, "compilation": False})
-        d["acts"].append({"id": "out", "kind": "output", "actor": "dev", "date": "2024-01-01",
-                          "place": "us", "method": "generate", "inputs": ["m"],
-                          "works": ["news"], "commercial": True, "authorised": False,
-                          "free_rides": True, "threatens_incentive": True})
+        hot_news(d)
     hot = "US.TORT.HOT_NEWS/out/news"
     result = run(engine, tmp_path, news, with_mitigations)
     assert status(result, hot) == "established"

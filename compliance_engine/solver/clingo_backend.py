@@ -17,7 +17,7 @@ from clingo import ast
 from ..errors import EvaluationError
 from ..facts import ChoiceGroup, Fact
 from ..rulebook.syntax import Term, Var
-from .program import Consequences, Dialect, Program
+from .program import Consequences, Dialect, Program, live_rules, world_facts
 
 __all__ = ["ClingoBackend", "to_asp"]
 
@@ -57,12 +57,22 @@ def to_asp(program: Program) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _statements(program: Program) -> list[ast.AST]:
-    """The rules parsed once per program; each case adds the parsed statements (cheaper than
-    re-parsing the text) and then its own facts."""
-    statements: list[ast.AST] = []
-    ast.parse_string(to_asp(program), statements.append)
-    return statements
+def _statements(program: Program) -> tuple[list[tuple[str, list[ast.AST]]], list[ast.AST]]:
+    """The rules parsed once per program, by rule-instance predicate, and the ``#show``
+    statements of the heads; each case adds the statements of the rules that can fire in it
+    (cheaper than re-parsing the text, and the grounder spends its time per rule) and then its
+    own facts."""
+    rules: list[tuple[str, list[ast.AST]]] = []
+    for compiled, fired_rule, head_rule in _ASP.rules(program):
+        statements: list[ast.AST] = []
+        ast.parse_string(f"{fired_rule}\n{head_rule}\n"
+                         f"#show {compiled.fired}/{compiled.fired_arity}.", statements.append)
+        rules.append((compiled.fired, statements))
+    heads = sorted({(c.rule.parsed.head.pred, len(c.rule.parsed.head.args)) for c in program.rules})
+    shows: list[ast.AST] = []
+    ast.parse_string("\n".join(f"#show {name}/{arity}." for name, arity in heads),
+                     shows.append)
+    return rules, shows
 
 
 class ClingoBackend:
@@ -91,9 +101,15 @@ class _ClingoSolver:
         self._choices = bool(groups)
         self._program = program
         self._control = clingo.Control(["--warn=none"])
+        rules, shows = program.cached("asp-statements", _statements)
+        live = live_rules(program, world_facts(facts, groups, self._externals))
         try:
             with ast.ProgramBuilder(self._control) as builder:
-                for statement in program.cached("asp-statements", _statements):
+                for fired, statements in rules:
+                    if fired in live:
+                        for statement in statements:
+                            builder.add(statement)
+                for statement in shows:
                     builder.add(statement)
             self._control.add("base", [], "\n".join(parts))
             self._control.ground([("base", [])])

@@ -32,6 +32,8 @@ __all__ = [
     "Solver",
     "compile_program",
     "ground_atom",
+    "live_rules",
+    "world_facts",
 ]
 
 
@@ -151,3 +153,78 @@ class Backend(Protocol):
 
     def prepare(self, program: Program, facts: Iterable[Fact],
                 groups: Sequence[ChoiceGroup]) -> Solver: ...
+
+
+def world_facts(facts: Iterable[Fact], groups: Sequence[ChoiceGroup],
+                externals: Iterable[Fact] = ()) -> Iterator[Fact]:
+    """Every fact of some world of a case: its facts, the facts a what-if may switch on, and
+    every alternative of its choice groups."""
+    yield from facts
+    yield from externals
+    for group in groups:
+        for alternative in group.alternatives:
+            yield from alternative
+
+
+_Positive = tuple[list[tuple[CompiledRule, tuple[Atom, ...]]], dict[str, list[int]]]
+
+
+def _positive_atoms(program: Program) -> _Positive:
+    """Each rule with its positive body atoms, and the rules reading each predicate."""
+    rules = [(c, tuple(item.atom for item in c.body
+                       if isinstance(item, Literal) and not item.negated))
+             for c in program.rules]
+    readers: dict[str, list[int]] = {}
+    for index, (_, atoms) in enumerate(rules):
+        for pred in dict.fromkeys(a.pred for a in atoms):
+            readers.setdefault(pred, []).append(index)
+    return rules, readers
+
+
+def live_rules(program: Program, facts: Iterable[Fact]) -> set[str]:
+    """The rule-instance predicates of the rules that can fire in some world, given every fact
+    of any world (:func:`world_facts`): those whose positive body literals can each match a
+    fact, or the head of a rule that can fire (a fixpoint).  A literal matches when its
+    predicate holds somewhere with, at each position where the literal has a constant, that
+    constant or a value not known in advance (a head variable).  A rule with a literal that can
+    never match fires in no world, so leaving it out changes no answer; a case touching one
+    jurisdiction and a few kinds of act leaves most of the rulebook out, and the grounder spends
+    its time per rule."""
+    values: dict[str, list[set[str | int] | None]] = {}
+    for fact in facts:
+        slots = values.setdefault(fact.pred, [set() for _ in fact.args])
+        for slot, value in zip(slots, fact.args, strict=False):
+            if slot is not None:
+                slot.add(value)
+
+    def matches(atom: Atom) -> bool:
+        slots = values.get(atom.pred)
+        return slots is not None and all(
+            slot is None or term.value in slot
+            for slot, term in zip(slots, atom.args, strict=False) if isinstance(term, Const))
+
+    rules, readers = program.cached("positive-atoms", _positive_atoms)
+    live: set[str] = set()
+    queue = list(range(len(rules)))
+    while queue:
+        c, atoms = rules[queue.pop()]
+        if c.fired in live or not all(matches(a) for a in atoms):
+            continue
+        live.add(c.fired)
+        head = c.rule.parsed.head
+        slots = values.get(head.pred)
+        changed = slots is None
+        if slots is None:
+            slots = values[head.pred] = [set() for _ in head.args]
+        for i, term in enumerate(head.args):
+            current = slots[i]
+            if current is None:
+                continue
+            if isinstance(term, Var):
+                slots[i], changed = None, True
+            elif term.value not in current:
+                current.add(term.value)
+                changed = True
+        if changed:
+            queue.extend(readers.get(head.pred, ()))
+    return live

@@ -15,8 +15,8 @@ from collections.abc import Iterable, Sequence
 
 from ..errors import EvaluationError
 from ..facts import ChoiceGroup, Fact
-from ..rulebook.syntax import Literal, Term, Var
-from .program import CompiledRule, Consequences, Dialect, Program
+from ..rulebook.syntax import Term, Var
+from .program import Consequences, Dialect, Program, live_rules, world_facts
 
 __all__ = ["MAX_WORLDS", "PyDatalogBackend", "to_pydatalog"]
 
@@ -41,12 +41,12 @@ def _width(program: Program) -> int:
     return max((c.fired_arity for c in program.rules), default=1)
 
 
-def to_pydatalog(program: Program, present: frozenset[str] | None = None) -> str:
+def to_pydatalog(program: Program, facts: frozenset[Fact] | None = None) -> str:
     """pyDatalog text of the instrumented rules, and the rule gathering their instances
-    (``fired_all(index, V0, ..., Vn)``, padded with 0).  With ``present`` (the predicates that
-    have facts in some world), only the rules that can fire (:func:`_can_fire`)."""
+    (``fired_all(index, V0, ..., Vn)``, padded with 0).  With ``facts`` (every fact of some
+    world), only the rules that can fire (:func:`~.program.live_rules`)."""
     width = _width(program)
-    live = None if present is None else _can_fire(program.rules, present)
+    live = None if facts is None else live_rules(program, facts)
     lines = []
     for index, (compiled, fired_rule, head_rule) in enumerate(_PYDATALOG.rules(program)):
         if live is not None and compiled.fired not in live:
@@ -56,25 +56,6 @@ def to_pydatalog(program: Program, present: frozenset[str] | None = None) -> str
         lines += [fired_rule, head_rule,
                   f"{_ALL}({padded}) <= {compiled.fired}({', '.join(names)})"]
     return "\n".join(lines) + "\n"
-
-
-def _can_fire(rules: Sequence[CompiledRule], present: frozenset[str]) -> set[str]:
-    """The rule-instance predicates of the rules that can fire in some world: those whose
-    positive body literals all name a predicate with facts or derived by such a rule (a
-    fixpoint).  A rule with a positive literal on a predicate that can never hold fires in no
-    world, so leaving it out changes no answer; it saves pyDatalog parsing ~half the rulebook
-    for a case that touches one jurisdiction."""
-    holds, pending = set(present), list(rules)
-    live: set[str] = set()
-    while True:
-        ready = [c for c in pending
-                 if all(item.atom.pred in holds for item in c.body
-                        if isinstance(item, Literal) and not item.negated)]
-        if not ready:
-            return live
-        live.update(c.fired for c in ready)
-        holds.update(c.rule.parsed.head.pred for c in ready)
-        pending = [c for c in pending if c.fired not in live]
 
 
 class PyDatalogBackend:
@@ -107,10 +88,7 @@ class _PyDatalogSolver:
         pyEngine.insert(pyEngine.Pred("reading", 2))
         pyEngine.insert(pyEngine.Pred(_ALL, _width(program) + 1))
         self._known = frozenset(facts)
-        present = frozenset({f.pred for f in self._known} | {
-            f.pred for group in groups for alternative in group.alternatives
-            for f in alternative})
-        text = to_pydatalog(program, present)
+        text = to_pydatalog(program, frozenset(world_facts(self._known, groups)))
         if text.strip():
             pyDatalog.load(text)
         for fact in self._known:

@@ -591,8 +591,11 @@ class Row:
 
 
 ROWS: dict[str, Row] = {
+    # the library row follows Bartz: keeping the library is a use (its M4 cell, "FUTURE (ends
+    # continuing storage)", presupposes that reading of the contested point)
     "us_repro_acquisition": Row(_us_repro_acquisition, "US.COPY.REPRO/acq/books", "books",
-                                ["owner"], ["US.COPY.REPRO"], dataset="library"),
+                                ["owner"], ["US.COPY.REPRO"], dataset="library",
+                                readings=["retention_as_reproduction:retention_is_a_use"]),
     "us_repro_weights": Row(_us_repro_weights, "US.COPY.REPRO/model_m/books", "books",
                             ["owner"], ["US.COPY.REPRO"],
                             readings=["model_as_copy:memorised_weights_are_copies"]),

@@ -47,7 +47,7 @@ cases = _load_cases_module()
 CELLS: dict[str, Any] = YAML(typ="safe").load((HERE / "cells.yaml").read_text())
 COLUMNS = ("M1", "M2", "M3", "M4", "M5", "M6", "M7")
 CODES = {"cure", "future", "remedy", "none", "uncertain", "aggravate"}
-LEGAL_KB = HERE.parents[2].parent / "shared" / "legal-kb.md"
+LEGAL_KB = HERE.parents[2] / "shared" / "legal-kb.md"
 """The research notes beside the project (not shipped with it): the cells are checked against
 them where they are present."""
 
