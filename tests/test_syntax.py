@@ -10,6 +10,7 @@ import pytest
 from compliance_engine.assess import REQUIRED_OUTPUTS, Engine
 from compliance_engine.case.load import LoadedCase
 from compliance_engine.case.model import Case
+from compliance_engine.facts import Fact
 from compliance_engine.rulebook.syntax import (
     Atom,
     Comparison,
@@ -22,6 +23,7 @@ from compliance_engine.rulebook.syntax import (
     parse_rule,
 )
 from compliance_engine.solver.clingo_backend import to_asp
+from compliance_engine.solver.program import live_rules
 from compliance_engine.solver.pydatalog_backend import to_pydatalog
 
 # --------------------------------------------------------------------------- parse_rule
@@ -277,6 +279,25 @@ def test_rule_without_body_variables_fires_with_a_constant(tmp_path: Path) -> No
         in to_asp(program).splitlines()
     assert "fired_r1(1) <= reading('test_point', 'strict') & act_kind('a1', 'train')" \
         in to_pydatalog(program).splitlines()
+
+
+def test_only_rules_that_can_fire_are_solved(tmp_path: Path) -> None:
+    """A rule with a positive literal no fact of any world can match (by predicate, and by each
+    constant it names) fires in no world, and neither does a rule reading its head: both
+    backends leave them out (``live_rules``), which changes no answer."""
+    engine = Engine(rules_dir=mini_rulebook(
+        tmp_path, finding="finding('TEST.DOC', A, C) <= candidate('TEST.DOC', A, C) "
+                          "& act_kind(A, 'train')"))
+    program, _ = engine.program(dt.date(2026, 1, 1))
+    base = [Fact("act", ("a1",)), Fact("act_works", ("a1", "w")),
+            Fact("act_date", ("a1", 20240101)), Fact("case_as_of", (20260101,)),
+            Fact("reading", ("test_point", "strict"))]
+    assert live_rules(program, base) == {"fired_r0"}                      # no act_kind at all
+    assert live_rules(program, [*base, Fact("act_kind", ("a1", "store"))]) == {"fired_r0"}
+    assert live_rules(program, [*base, Fact("act_kind", ("a1", "train"))]) == {
+        "fired_r0", "fired_r1"}
+    # the candidate rule cannot fire without a dated act, so the finding cannot either
+    assert live_rules(program, [Fact("act_kind", ("a1", "train")), *base[4:]]) == set()
 
 
 def mini_case() -> LoadedCase:
