@@ -17,7 +17,8 @@ from compliance_engine.case.load import LoadedCase
 from compliance_engine.case.model import Case
 from compliance_engine.errors import EvaluationError
 
-__all__ = ["COMPARED_WORLDS", "FULL_CHECKS", "all_pins", "compare", "dump", "first_differences"]
+__all__ = ["COMPARED_WORLDS", "FULL_CHECKS", "all_pins", "compare", "dump", "first_differences",
+           "within_limit", "worlds"]
 
 #: ``COMPLIANCE_ENGINE_FULL_CHECKS=1``: compare every case study and many more generated cases
 #: (the long run; CI runs the representative subset).
