@@ -66,7 +66,9 @@ class Assessment:
     """Ids of the rules that fired in at least one world (what the case exercised)."""
 
 
-_PROGRAMS: dict[tuple[int, _dt.date], tuple[Program, Usage]] = {}
+_PROGRAMS: dict[tuple[str, _dt.date], tuple[Program, Usage]] = {}
+"""Compiled programs by rulebook content (sha256 of its files) and date, shared by the engines
+of a process."""
 
 
 class Engine:
@@ -77,9 +79,8 @@ class Engine:
                                       REQUIRED_OUTPUTS)
 
     def program(self, as_of: _dt.date) -> tuple[Program, Usage]:
-        """The rules in force on that date, compiled once per rulebook and date (the loaded
-        rulebook is shared by the engines of a process, and so are its programs)."""
-        key = (id(self.rulebook), as_of)
+        """The rules in force on that date, compiled once per rulebook content and date."""
+        key = (self.rulebook.sha256, as_of)
         if key not in _PROGRAMS:
             program = compile_program(self.rulebook, as_of)
             _PROGRAMS[key] = (program, _usage(program))
