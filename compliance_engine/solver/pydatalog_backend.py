@@ -1,4 +1,4 @@
-"""Reference backend: the same rule text loaded into pyDatalog.
+"""Reference backend: the same checked rules solved by pyDatalog.
 
 pyDatalog has no choice rules, so every world (one alternative per choice group) is solved on
 its own and the consequences are the union (brave) and intersection (cautious) over the worlds
@@ -6,30 +6,27 @@ that satisfy the assumptions: the same definition clingo implements, computed th
 Isolation follows the measured rules of use: one fresh ``Logic()`` per case, never
 ``Logic(base)`` copies; every predicate declared up front so that ``~p`` works when ``p`` is
 empty; world facts asserted and retracted inside that case's own knowledge base only.
+
+Rule text is data: pyDatalog's own front end (``pyDatalog.load``, ``pyDatalog.ask``) compiles
+and runs its text as Python, so it is never used.  Clauses, facts and the query are built as
+pyDatalog engine objects (``pyEngine.Literal``, ``Clause``, ``Var``, ``Const``) from the parsed
+rules, and every constant stays a Python value that nothing evaluates.
 """
 
 from __future__ import annotations
 
 import itertools
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 from ..errors import EvaluationError
-from ..facts import ChoiceGroup, Fact
-from ..rulebook.syntax import Term, Var
-from .program import Consequences, Dialect, Program, live_rules, world_facts
+from ..facts import ChoiceGroup, Fact, Value
+from ..rulebook.syntax import Atom, Comparison, Const, Literal, Offset, Operand, Var
+from .program import Consequences, Program, live_rules, world_facts
 
-__all__ = ["MAX_WORLDS", "PyDatalogBackend", "to_pydatalog"]
+__all__ = ["MAX_WORLDS", "PyDatalogBackend", "pydatalog_clauses"]
 
 MAX_WORLDS = 512
-
-
-def _term(term: Term) -> str:
-    return term.name if isinstance(term, Var) else repr(term.value)
-
-
-_PYDATALOG = Dialect(term=_term, negation="~", conjunction=" & ", arrow=" <= ", separator=", ",
-                     comparison=lambda left, op, right: f"({left} {op} {right})")
-
 
 #: One predicate gathering every rule instance of a world, so that each world is a single
 #: pyDatalog query: pyDatalog forgets its tabled subgoals between queries, so asking each
@@ -41,21 +38,56 @@ def _width(program: Program) -> int:
     return max((c.fired_arity for c in program.rules), default=1)
 
 
-def to_pydatalog(program: Program, facts: frozenset[Fact] | None = None) -> str:
-    """pyDatalog text of the instrumented rules, and the rule gathering their instances
-    (``fired_all(index, V0, ..., Vn)``, padded with 0).  With ``facts`` (every fact of some
-    world), only the rules that can fire (:func:`~.program.live_rules`)."""
+def _engine() -> Any:
+    from pyDatalog import pyEngine  # heavy: imported on use
+
+    return pyEngine
+
+
+def _term(engine: Any, term: Operand) -> Any:
+    if isinstance(term, Offset):
+        sign = "+" if term.amount >= 0 else "-"
+        return engine.Operation(engine.Var(term.var.name), sign, engine.Const(abs(term.amount)))
+    return engine.Var(term.name) if isinstance(term, Var) else engine.Const(term.value)
+
+
+def _literal(engine: Any, atom: Atom, negated: bool = False) -> Any:
+    return engine.Literal(("~" if negated else "") + atom.pred,
+                          [_term(engine, a) for a in atom.args])
+
+
+def _body_item(engine: Any, item: Literal | Comparison) -> Any:
+    if isinstance(item, Literal):
+        return _literal(engine, item.atom, item.negated)
+    return engine.Literal(item.op, [_term(engine, item.left), _term(engine, item.right)])
+
+
+def _fact(engine: Any, pred: str, args: Iterable[Value]) -> Any:
+    return engine.Clause(engine.Literal(pred, [engine.Const(a) for a in args]), [])
+
+
+def pydatalog_clauses(program: Program, facts: frozenset[Fact] | None = None) -> list[Any]:
+    """The instrumented rules as pyDatalog clauses, and the rule gathering their instances
+    (``fired_all(index, V0, ..., Vn)``, padded with 0), built in the current thread's
+    ``Logic()``.  With ``facts`` (every fact of some world), only the rules that can fire
+    (:func:`~.program.live_rules`)."""
+    engine = _engine()
     width = _width(program)
     live = None if facts is None else live_rules(program, facts)
-    lines = []
-    for index, (compiled, fired_rule, head_rule) in enumerate(_PYDATALOG.rules(program)):
+    clauses = []
+    for index, compiled in enumerate(program.rules):
         if live is not None and compiled.fired not in live:
             continue
-        names = [f"V{i}" for i in range(compiled.fired_arity)]
-        padded = ", ".join([str(index), *names, *["0"] * (width - len(names))])
-        lines += [fired_rule, head_rule,
-                  f"{_ALL}({padded}) <= {compiled.fired}({', '.join(names)})"]
-    return "\n".join(lines) + "\n"
+        fired = _literal(engine, compiled.fired_atom())
+        names = [engine.Var(f"V{i}") for i in range(compiled.fired_arity)]
+        padded = [engine.Const(index), *names,
+                  *[engine.Const(0)] * (width - compiled.fired_arity)]
+        clauses += [
+            engine.Clause(fired, [_body_item(engine, item) for item in compiled.body]),
+            engine.Clause(_literal(engine, compiled.rule.parsed.head), [fired]),
+            engine.Clause(engine.Literal(_ALL, padded),
+                          [engine.Literal(compiled.fired, list(names))])]
+    return clauses
 
 
 class PyDatalogBackend:
@@ -77,42 +109,45 @@ class _PyDatalogSolver:
                 "CE302", f"the reference backend enumerates every combination of unknown facts "
                          f"and readings; this case has {size} (limit {MAX_WORLDS})",
                 expected="--engine clingo, --reading to pin contested points, or fewer unknowns")
-        from pyDatalog import Logic, pyDatalog, pyEngine  # heavy: imported on use
+        from pyDatalog import Logic
 
-        self._pyDatalog = pyDatalog
+        engine = self._engine = _engine()
         self._program = program
         self._groups = groups
         Logic()  # a fresh knowledge base for this case, in this thread
         for name, arity in program.predicates.items():
-            pyEngine.insert(pyEngine.Pred(name, arity))
-        pyEngine.insert(pyEngine.Pred("reading", 2))
-        pyEngine.insert(pyEngine.Pred(_ALL, _width(program) + 1))
+            engine.insert(engine.Pred(name, arity))
+        engine.insert(engine.Pred("reading", 2))
+        engine.insert(engine.Pred(_ALL, _width(program) + 1))
         self._known = frozenset(facts)
-        text = to_pydatalog(program, frozenset(world_facts(self._known, groups)))
-        if text.strip():
-            pyDatalog.load(text)
+        for clause in pydatalog_clauses(program, frozenset(world_facts(self._known, groups))):
+            engine.assert_(clause)
         for fact in self._known:
-            pyDatalog.assert_fact(fact.pred, *fact.args)
+            engine.assert_(_fact(engine, fact.pred, fact.args))
+        self._query = engine.Literal(_ALL, [engine.Var(f"V{i}")
+                                            for i in range(_width(program) + 1)])
         self._worlds: dict[tuple[int, ...], frozenset[Fact]] = {}
 
     def _world(self, choice: tuple[int, ...]) -> frozenset[Fact]:
         if choice not in self._worlds:
-            asserted = sorted({f for g, i in enumerate(choice)
-                               for f in self._groups[g].alternatives[i]} - self._known)
-            for fact in asserted:
-                self._pyDatalog.assert_fact(fact.pred, *fact.args)
+            engine = self._engine
+            asserted = [_fact(engine, f.pred, f.args)
+                        for f in sorted({f for g, i in enumerate(choice)
+                                         for f in self._groups[g].alternatives[i]}
+                                        - self._known)]
+            for clause in asserted:
+                engine.assert_(clause)
             try:
                 found: set[Fact] = set()
-                names = ", ".join(f"V{i}" for i in range(_width(self._program) + 1))
-                answer = self._pyDatalog.ask(f"{_ALL}({names})")
-                for index, *args in answer.answers if answer else ():
+                answer = self._query.ask()
+                for index, *args in answer if isinstance(answer, list) else ():
                     compiled = self._program.rules[index]
                     fired = Fact(compiled.fired, tuple(args[:compiled.fired_arity]))
                     found.add(fired)
                     found.add(compiled.head_of(fired))
             finally:
-                for fact in asserted:
-                    self._pyDatalog.retract_fact(fact.pred, *fact.args)
+                for clause in asserted:
+                    engine.retract(clause)
             self._worlds[choice] = frozenset(found)
         return self._worlds[choice]
 
