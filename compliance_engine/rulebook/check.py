@@ -25,7 +25,14 @@ from .model import (
     PredicateDecl,
     Rule,
 )
-from .syntax import Atom, Comparison, Const, Literal, Var
+from .syntax import Atom, Comparison, Const, Literal, Var, name_problem
+
+Locate = Callable[[str, str], tuple[str | None, int | None]]
+"""(kind, name) → the file and line where that authority, predicate or point is declared."""
+
+
+def _nowhere(kind: str, name: str) -> tuple[str | None, int | None]:
+    return None, None
 
 __all__ = ["check_rules", "dependency_graph"]
 
@@ -42,14 +49,16 @@ _REPORTER_OR_DOCKET = re.compile(
 """A reporter citation or a docket / file number (US, German, UK, EU, Italian forms)."""
 
 
-def check_authorities(registry: Mapping[str, AuthoritySource]) -> list[Problem]:
+def check_authorities(registry: Mapping[str, AuthoritySource],
+                      locate: Locate = _nowhere) -> list[Problem]:
     """Registry entries: full citations for decisions, nothing of the project's own."""
     problems: list[Problem] = []
     for source in registry.values():
         def report(code: str, message: str, expected: str | None = None,
                    source: AuthoritySource = source) -> None:
-            problems.append(Problem(code, message, path=f"authority {source.id}",
-                                    expected=expected))
+            file, line = locate("authority", source.id)
+            problems.append(Problem(code, message, file=file, line=line,
+                                    path=f"authority {source.id}", expected=expected))
 
         text = " ".join(t for t in (source.cite, source.short, source.note) if t)
         if _OWN_FILES.search(text):
@@ -91,13 +100,22 @@ def _citation_problems(citations: Iterable[Authority], what: str, *, legal: froz
 def check_rules(rules: list[Rule], predicates: Mapping[str, PredicateDecl],
                 points: Mapping[str, ContestedPoint],
                 required: Mapping[str, int],
-                registry: Mapping[str, AuthoritySource] | None = None) -> list[Problem]:
-    """Every problem found, in file order; an empty list means the rulebook may be used."""
-    problems: list[Problem] = check_authorities(registry or {})
+                registry: Mapping[str, AuthoritySource] | None = None,
+                locate: Locate = _nowhere) -> list[Problem]:
+    """Every problem found, in file order; an empty list means the rulebook may be used.
+    ``locate`` gives the file and line of a declaration (authority, predicate, point)."""
+    problems: list[Problem] = check_authorities(registry or {}, locate)
+    for name in predicates:
+        problem = name_problem(name, "predicate")
+        if problem:
+            file, line = locate("predicate", name)
+            problems.append(Problem("CE222", problem, file=file, line=line, path=name))
     for point in points.values():
         def report_point(code: str, message: str, expected: str | None = None,
                          point: ContestedPoint = point) -> None:
-            problems.append(Problem(code, message, path=f"point {point.id}", expected=expected))
+            file, line = locate("point", point.id)
+            problems.append(Problem(code, message, file=file, line=line,
+                                    path=f"point {point.id}", expected=expected))
 
         texts = [point.question] + [r.statement for r in point.readings]
         if any(_OWN_FILES.search(t) for t in texts):
@@ -116,6 +134,11 @@ def check_rules(rules: list[Rule], predicates: Mapping[str, PredicateDecl],
             first = seen[rule.id]
             report("CE202", f"duplicate rule id (first defined at {first.file}:{first.line})")
         seen.setdefault(rule.id, rule)
+        starts, ends = rule.decl.valid_from, rule.decl.valid_to
+        if starts is not None and ends is not None and ends < starts:
+            report("CE224", f"valid_to {ends} is before valid_from {starts} (the rule or its "
+                            "module): the rule is never in force", "valid_to on or after "
+                                                                   "valid_from")
         if not rule.decl.authorities:
             report("CE203", "the rule cites no authority", "at least one authority with a grade")
         if _OWN_FILES.search(rule.decl.statement):
@@ -155,15 +178,18 @@ def check_rules(rules: list[Rule], predicates: Mapping[str, PredicateDecl],
     for name, arity in required.items():
         decl = predicates.get(name)
         if decl is None or decl.arity != arity or decl.kind != "output":
+            file, line = locate("predicate", name)
             problems.append(Problem("CE211", f"the engine reads output predicate {name}/{arity}; "
-                                             "declare it with kind: output", path=name))
+                                             "declare it with kind: output",
+                                    file=file or "rules/predicates.yaml", line=line or 1,
+                                    path=name))
     problems.extend(_negation_cycles(rules))
-    problems.extend(_dead_predicates(rules, predicates))
+    problems.extend(_dead_predicates(rules, predicates, locate))
     return problems
 
 
-def _dead_predicates(rules: list[Rule],
-                     predicates: Mapping[str, PredicateDecl]) -> list[Problem]:
+def _dead_predicates(rules: list[Rule], predicates: Mapping[str, PredicateDecl],
+                     locate: Locate) -> list[Problem]:
     """A derived predicate no rule concludes, or one concluded that nothing reads (neither a
     rule nor the engine), is a mistake: a misspelt conclusion, or a rule left behind."""
     concluded = {r.parsed.head.pred for r in rules}
@@ -173,8 +199,10 @@ def _dead_predicates(rules: list[Rule],
         if decl.kind != "derived":
             continue
         if name not in concluded:
+            file, line = locate("predicate", name)
             out.append(Problem("CE221", f"predicate {name!r} is declared but no rule concludes it",
-                               path=name, expected="a rule concluding it, or no declaration"))
+                               file=file, line=line, path=name,
+                               expected="a rule concluding it, or no declaration"))
         elif name not in read:
             first = next(r for r in rules if r.parsed.head.pred == name)
             out.append(Problem("CE221", f"{name} is concluded but no rule reads it and it is not "

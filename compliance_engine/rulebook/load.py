@@ -20,11 +20,11 @@ from __future__ import annotations
 import difflib
 import hashlib
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, ConfigDict, ValidationError
 from ruamel.yaml import YAML
 
 from ..errors import Problem, RulebookError
@@ -40,6 +40,7 @@ from .model import (
     Rule,
     Rulebook,
     RuleFile,
+    Text,
 )
 from .syntax import SyntaxProblem, parse_rule
 
@@ -67,71 +68,129 @@ def load_rulebook(directory: Path, base: Mapping[str, PredicateDecl],
     thousand rules takes seconds, and a process (a test run, a server) assesses many cases."""
     directory = Path(directory)
     if not directory.is_dir():
-        raise RulebookError.single("CE200", "no rulebook directory here", file=str(directory))
-    files = sorted(p for p in directory.rglob("*.yaml") if p.is_file())
+        raise RulebookError.single("CE200", "no rulebook directory here", file=str(directory),
+                                   line=1)
+    entries = sorted(p for p in directory.rglob("*") if p.suffix.lower() in (".yaml", ".yml"))
+    files = [p for p in entries if p.suffix == ".yaml" and p.is_file()]
+    strays = [_stray(p, directory) for p in entries if p not in files]
     key = (str(directory.resolve()), tuple(sorted(base)), tuple(sorted(required_outputs.items())),
            tuple((p.as_posix(), p.stat().st_size, p.stat().st_mtime_ns) for p in files))
-    if key not in _LOADED:
-        _LOADED[key] = _load(directory, files, base, required_outputs)
+    if strays or key not in _LOADED:
+        _LOADED[key] = _load(directory, files, base, required_outputs, strays)
     return _LOADED[key]
 
 
+def _stray(path: Path, directory: Path) -> Problem:
+    if path.suffix != ".yaml":
+        return Problem("CE226", "not read: rule files end in '.yaml'", file=_rel(path, directory),
+                       line=1, expected=f"{path.stem}.yaml, or no such file in the rulebook")
+    return Problem("CE200", "not a readable regular file (a directory, a broken link, a pipe "
+                            "or a device)", file=_rel(path, directory), line=1)
+
+
+class _Places:
+    """Where each declaration was written (its file and YAML key path), and on demand its line:
+    the fast loader keeps no positions, so a file with a problem is read again with them."""
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+        self.keys: dict[tuple[str, str], tuple[Path, tuple[Any, ...]]] = {}
+        self._trees: dict[Path, Any] = {}
+
+    def note(self, kind: str, name: str, path: Path, *keys: Any) -> None:
+        self.keys.setdefault((kind, name), (path, keys))
+
+    def line(self, path: Path, keys: Iterable[Any]) -> int:
+        if path not in self._trees:
+            try:
+                self._trees[path] = YAML(typ="rt").load(path.read_text(encoding="utf-8"))
+            except Exception:  # noqa: BLE001 - the file already loaded once; lines are a help
+                self._trees[path] = None
+        node, line = self._trees[path], 1
+        for key in keys:
+            lc = getattr(node, "lc", None)
+            try:
+                where = lc.key(key) if isinstance(node, dict) else lc.item(key)
+                line, node = where[0] + 1, node[key]
+            except (AttributeError, KeyError, IndexError, TypeError):
+                break
+        return line
+
+    def locate(self, kind: str, name: str) -> tuple[str | None, int | None]:
+        found = self.keys.get((kind, name))
+        if found is None:
+            return None, None
+        return _rel(found[0], self.directory), self.line(*found)
+
+    def problem(self, code: str, message: str, path: Path, *keys: Any, **more: Any) -> Problem:
+        return Problem(code, message, file=_rel(path, self.directory),
+                       line=self.line(path, keys), **more)
+
+
 def _load(directory: Path, files: list[Path], base: Mapping[str, PredicateDecl],
-          required_outputs: Mapping[str, int]) -> Rulebook:
+          required_outputs: Mapping[str, int], strays: list[Problem]) -> Rulebook:
     registry_files = [p for p in files if p.parent == directory / _REGISTRY]
-    problems: list[Problem] = []
+    problems: list[Problem] = list(strays)
+    places = _Places(directory)
     registry: dict[str, AuthoritySource] = {}
     where_declared: dict[str, str] = {}
 
     def register(sources: list[AuthoritySource], where: Path) -> None:
-        for source in sources:
+        for index, source in enumerate(sources):
             if source.id in registry:
-                problems.append(Problem("CE215", f"authority {source.id!r} declared twice (first "
-                                                 f"in {where_declared[source.id]})",
-                                        file=_rel(where, directory), path=source.id))
+                problems.append(places.problem(
+                    "CE215", f"authority {source.id!r} declared twice (first in "
+                             f"{where_declared[source.id]})", where, "authorities", index,
+                    path=source.id))
             registry[source.id] = source
             where_declared.setdefault(source.id, _rel(where, directory))
+            places.note("authority", source.id, where, "authorities", index)
 
     for path in registry_files:
-        entries = _read(path, AuthorityFile, problems)
+        entries = _read(path, AuthorityFile, problems, places)
         if entries is not None:
             register(entries.authorities, path)
-    meta = _read(directory / "rulebook.yaml", _Meta, problems)
-    pred_file = _read(directory / "predicates.yaml", PredicateFile, problems)
-    contested = _read(directory / "contested.yaml", ContestedFile, problems)
+    meta = _read(directory / "rulebook.yaml", _Meta, problems, places)
+    pred_file = _read(directory / "predicates.yaml", PredicateFile, problems, places)
+    contested = _read(directory / "contested.yaml", ContestedFile, problems, places)
     predicates: dict[str, PredicateDecl] = dict(base)
     points: dict[str, ContestedPoint] = {}
 
     def declare(decls: list[PredicateDecl], new_points: list[ContestedPoint], where: Path,
-                jurisdiction: str = "any") -> None:
-        for decl in decls:
+                jurisdiction: str = "any", points_in: Path | None = None) -> None:
+        for index, decl in enumerate(decls):
             if decl.name in predicates:
-                problems.append(Problem("CE212", f"predicate {decl.name!r} declared twice",
-                                        file=_rel(where, directory), path=decl.name))
+                problems.append(places.problem("CE212", f"predicate {decl.name!r} declared "
+                                                        "twice", where, "predicates", index,
+                                               path=decl.name))
             predicates[decl.name] = decl
-        for point in new_points:
+            places.note("predicate", decl.name, where, "predicates", index)
+        for index, point in enumerate(new_points):
             if point.id in points:
-                problems.append(Problem("CE212", f"contested point {point.id!r} declared twice",
-                                        file=_rel(where, directory), path=point.id))
+                problems.append(places.problem("CE212", f"contested point {point.id!r} declared "
+                                                        "twice", points_in or where, "points",
+                                               index, path=point.id))
             if point.jurisdiction == "any":
                 point = point.model_copy(update={"jurisdiction": jurisdiction})
             points[point.id] = point
+            places.note("point", point.id, points_in or where, "points", index)
 
     declare(pred_file.predicates if pred_file else [],
-            contested.points if contested else [], directory / "predicates.yaml")
+            contested.points if contested else [], directory / "predicates.yaml",
+            points_in=directory / "contested.yaml")
     rules: list[Rule] = []
     titles: dict[str, str] = {}
     jurisdictions: dict[str, str] = {}
     for path in files:
         if path.name in _SPECIAL and path.parent == directory or path in registry_files:
             continue
-        raw, lines = _yaml(path, problems)
+        raw, lines = _yaml(path, problems, directory)
         if raw is None:
             continue
         try:
             rule_file = RuleFile.model_validate(raw)
         except ValidationError as exc:
-            problems.extend(_validation_problems(exc, path, raw))
+            problems.extend(_validation_problems(exc, path, raw, places))
             continue
         declare(rule_file.predicates, rule_file.points, path, rule_file.jurisdiction)
         register(rule_file.authorities, path)
@@ -142,7 +201,7 @@ def _load(directory: Path, files: list[Path], base: Mapping[str, PredicateDecl],
             try:
                 parsed = parse_rule(decl.rule)
             except SyntaxProblem as exc:
-                problems.append(Problem("CE201", str(exc), file=_rel(path, directory),
+                problems.append(Problem(exc.code, str(exc), file=_rel(path, directory),
                                         line=line, column=exc.column, path=decl.id))
                 continue
             decl = decl.model_copy(update={
@@ -151,8 +210,10 @@ def _load(directory: Path, files: list[Path], base: Mapping[str, PredicateDecl],
             rules.append(Rule(decl, parsed, rule_file.module, rule_file.jurisdiction,
                               decl.burden or rule_file.burden, _rel(path, directory), line))
     rules = [_cited(rule, registry, problems) for rule in rules]
-    points = {pid: _cited_point(point, registry, problems) for pid, point in points.items()}
-    problems.extend(check_rules(rules, predicates, points, required_outputs, registry))
+    points = {pid: _cited_point(point, registry, problems, places)
+              for pid, point in points.items()}
+    problems.extend(check_rules(rules, predicates, points, required_outputs, registry,
+                                places.locate))
     if problems:
         raise RulebookError(problems)
     digest = hashlib.sha256()
@@ -209,9 +270,12 @@ def _cited(rule: Rule, registry: dict[str, AuthoritySource],
 
 
 def _cited_point(point: ContestedPoint, registry: dict[str, AuthoritySource],
-                 problems: list[Problem]) -> ContestedPoint:
+                 problems: list[Problem], places: _Places) -> ContestedPoint:
+    file, line = places.locate("point", point.id)
+
     def report(code: str, message: str, expected: str | None = None) -> None:
-        problems.append(Problem(code, message, path=f"{point.id}", expected=expected))
+        problems.append(Problem(code, message, file=file, line=line, path=f"point {point.id}",
+                                expected=expected))
 
     readings = [r.model_copy(update={"authorities": _resolve(r.authorities, point.jurisdiction,
                                                              registry, report)})
@@ -220,30 +284,88 @@ def _cited_point(point: ContestedPoint, registry: dict[str, AuthoritySource],
 
 
 class _Meta(BaseModel):
-    version: str
-    title: str
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    version: Text
+    title: Text
 
 
 def _rel(path: Path, directory: Path) -> str:
     return f"rules/{path.relative_to(directory).as_posix()}"
 
 
-def _yaml(path: Path, problems: list[Problem]) -> tuple[Any, dict[int, int]]:
+MAX_NODES = 500_000
+"""Nodes a rulebook file may hold once its YAML aliases are expanded (the shipped files hold a
+few thousand each): an alias bomb is refused before anything walks it."""
+
+
+class _TooLarge(Exception):
+    pass
+
+
+def _expanded_size(data: Any) -> int:
+    """Nodes of ``data`` with every alias expanded, counted once per distinct node (the loader
+    shares aliased nodes), so a bomb of 10**9 nodes costs as much as its text; a recursive
+    alias is :class:`_TooLarge` too."""
+    sizes: dict[int, int] = {}
+    open_: set[int] = set()
+
+    def size(value: Any) -> int:
+        if not isinstance(value, (dict, list)):
+            return 1
+        key = id(value)
+        if key in sizes:
+            return sizes[key]
+        if key in open_:
+            raise _TooLarge("an alias refers to a node that contains it")
+        open_.add(key)
+        items = [*value.keys(), *value.values()] if isinstance(value, dict) else value
+        total = 1 + sum(size(item) for item in items)
+        open_.discard(key)
+        if total > MAX_NODES:
+            raise _TooLarge(f"its aliases expand to more than {MAX_NODES:,} nodes")
+        sizes[key] = total
+        return total
+
+    return size(data)
+
+
+def _yaml(path: Path, problems: list[Problem], directory: Path) -> tuple[Any, dict[int, int]]:
     """Plain data and the 1-based line of each item of its ``rules`` list.
 
-    Rule files are read with the fast (C) safe loader where it is installed; the line of each
-    rule is then found from its ``id:`` in the text (the n-th rule with an id is at the n-th line
-    declaring that id, so duplicate ids still get their own lines)."""
+    Rule files are read with the fast (C) safe loader where it is installed (no Python tags,
+    no code); the line of each rule is then found from its ``id:`` in the text (the n-th rule
+    with an id is at the n-th line declaring that id, so duplicate ids still get their own
+    lines).  An empty file, an alias bomb and nesting past Python's stack are problems."""
+    where = _rel(path, directory)
     try:
-        text = path.read_text(encoding="utf-8")
+        raw = path.read_bytes()
+        text = raw.decode("utf-8")
         data = YAML(typ="safe").load(text)
+        _expanded_size(data)
+        plain = _plain(data)
+    except UnicodeDecodeError as exc:
+        problems.append(Problem("CE200", f"not UTF-8 text (byte {exc.start})", file=where,
+                                line=raw.count(b"\n", 0, exc.start) + 1))
+        return None, {}
+    except _TooLarge as exc:
+        problems.append(Problem("CE227", f"YAML aliases refused: {exc}", file=where, line=1,
+                                expected="a rule file without recursive or exploding aliases"))
+        return None, {}
+    except RecursionError:
+        problems.append(Problem("CE227", "nested too deeply to read", file=where, line=1))
+        return None, {}
     except Exception as exc:  # noqa: BLE001 - any failure to read is the file's fault
-        mark = getattr(exc, "problem_mark", None)
+        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         problems.append(Problem("CE200", f"cannot read rule file: {exc}".splitlines()[0],
-                                file=str(path), line=mark.line + 1 if mark else None))
+                                file=where, line=mark.line + 1 if mark else 1))
+        return None, {}
+    if plain is None or plain == {} or plain == []:
+        problems.append(Problem("CE225", "the file is empty (no data, only comments or null)",
+                                file=where, line=1, expected="the file's content, or no file"))
         return None, {}
     rules = data.get("rules") if isinstance(data, dict) else None
-    return _plain(data), _rule_lines(text, rules) if isinstance(rules, list) else {}
+    return plain, _rule_lines(text, rules) if isinstance(rules, list) else {}
 
 
 _RULE_ID = re.compile(r"^\s*-?\s*id:\s*['\"]?([^'\"\s#]+)", re.MULTILINE)
@@ -280,27 +402,29 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def _read(path: Path, model: type[BaseModel], problems: list[Problem]) -> Any:
+def _read(path: Path, model: type[BaseModel], problems: list[Problem], places: _Places) -> Any:
     if not path.is_file():
-        problems.append(Problem("CE200", "missing rulebook file", file=str(path)))
+        problems.append(Problem("CE200", "missing rulebook file", file=_rel(path, places.directory),
+                                line=1))
         return None
-    raw, _ = _yaml(path, problems)
+    raw, _ = _yaml(path, problems, places.directory)
     if raw is None:
         return None
     try:
         return model.model_validate(raw)
     except ValidationError as exc:
-        problems.extend(_validation_problems(exc, path, raw))
+        problems.extend(_validation_problems(exc, path, raw, places))
         return None
 
 
-def _validation_problems(exc: ValidationError, path: Path, raw: Any) -> list[Problem]:
+def _validation_problems(exc: ValidationError, path: Path, raw: Any,
+                         places: _Places) -> list[Problem]:
     out = []
     for error in exc.errors(include_url=False):
         loc = ".".join(str(p) for p in error["loc"])
         rule_id = _rule_id(raw, error["loc"])
-        out.append(Problem("CE213", error["msg"], file=str(path),
-                           path=f"{rule_id}: {loc}" if rule_id else loc))
+        out.append(places.problem("CE213", error["msg"], path, *error["loc"],
+                                  path=f"{rule_id}: {loc}" if rule_id else loc or None))
     return out
 
 

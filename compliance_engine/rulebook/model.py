@@ -9,7 +9,7 @@ import datetime as _dt
 from dataclasses import dataclass, field
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from .syntax import ParsedRule
 
@@ -38,6 +38,20 @@ Grade = Literal["settled", "contested", "analysis"]
 Date = Annotated[_dt.date, Field(strict=False)]
 
 
+def _visible(minimum: int) -> AfterValidator:
+    def check(value: str) -> str:
+        if len(value.strip()) < minimum:
+            raise ValueError(f"blank: at least {minimum} character(s) other than spaces "
+                             "expected")
+        return value
+
+    return AfterValidator(check)
+
+
+Text = Annotated[str, _visible(1)]
+"""Text a reader sees (a title, a question, a pinpoint): never blank or whitespace only."""
+
+
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
 
@@ -56,6 +70,8 @@ DECISION_KINDS = frozenset({"binding_precedent", "persuasive_decision", "regulat
                             "consent_order"})
 AuthorityJurisdiction = Literal["us", "eu", "de", "uk", "jp", "sg", "it", "fr", "ie", "nl", "au",
                                 "intl"]
+Jurisdiction = Literal["any"] | AuthorityJurisdiction
+"""Legal system of a module or contested point: one the registry knows, or ``any``."""
 
 
 class AuthoritySource(_Strict):
@@ -63,9 +79,9 @@ class AuthoritySource(_Strict):
     kind of source it is."""
 
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9_.-]*$", max_length=80)
-    cite: str = Field(min_length=3, description="Full citation: for a decision its reporter or "
+    cite: Annotated[str, _visible(3)] = Field(description="Full citation: for a decision its reporter or "
                                                 "docket number, court and date.")
-    short: str | None = Field(default=None, description="Short form for repeated references.")
+    short: Text | None = Field(default=None, description="Short form for repeated references.")
     kind: AuthorityKind
     jurisdiction: AuthorityJurisdiction
     court: str | None = Field(default=None, description="Court or body that decided or issued it.")
@@ -84,9 +100,9 @@ class Authority(_Strict):
 
     ref: str = Field(description="Id of the authority in rules/authorities.")
     grade: Grade = Field(description="settled / contested / analysis.")
-    pinpoint: str | None = Field(default=None, description="Page, paragraph, subsection or a "
+    pinpoint: Text | None = Field(default=None, description="Page, paragraph, subsection or a "
                                                            "short parenthetical.")
-    quote: str | None = Field(default=None, description="Words of the authority relied on.")
+    quote: Text | None = Field(default=None, description="Words of the authority relied on.")
     tag: Literal["V", "P", "U", "A"] | None = Field(
         default=None, description="Evidence tag of the research notes (verified, provisional, "
                                   "unconfirmed, analysis).")
@@ -103,7 +119,7 @@ class Authority(_Strict):
 class PredicateDecl(_Strict):
     name: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
     args: list[str] = Field(min_length=1, description="Meaning of each argument, in order.")
-    meaning: str = Field(min_length=3)
+    meaning: Annotated[str, _visible(3)]
     kind: Literal["base", "derived", "output"] = "derived"
     values: dict[int, list[str]] = Field(
         default_factory=dict,
@@ -122,7 +138,7 @@ class ReadingRef(_Strict):
 
 class RuleDecl(_Strict):
     id: str = Field(pattern=r"^[A-Z][A-Z0-9_]*(\.[A-Za-z0-9_-]+)+$")
-    statement: str = Field(min_length=10, description="The rule in plain language.")
+    statement: Annotated[str, _visible(10)] = Field(description="The rule in plain language.")
     rule: str = Field(description="head <= body, in pyDatalog syntax.")
     authorities: list[Authority] = Field(default_factory=list)
     valid_from: Date | None = None
@@ -136,9 +152,9 @@ class RuleDecl(_Strict):
 class RuleFile(_Strict):
     module: str = Field(pattern=r"^[A-Z][A-Z0-9_]*(\.[A-Z0-9_]+)*$",
                         description="Doctrine module id, e.g. US.COPY.REPRO.")
-    title: str
-    short: str | None = Field(default=None, description="Short name used in memo headings.")
-    jurisdiction: str
+    title: Text
+    short: Text | None = Field(default=None, description="Short name used in memo headings.")
+    jurisdiction: Jurisdiction
     burden: Literal["claimant", "defendant"] = Field(
         default="claimant", description="Who bears the burden of the facts these rules need.")
     valid_from: Date | None = Field(
@@ -151,19 +167,19 @@ class RuleFile(_Strict):
         default_factory=list, description="Authorities only this module cites.")
     points: list[ContestedPoint] = Field(
         default_factory=list, description="Contested points this module's readings belong to.")
-    rules: list[RuleDecl]
+    rules: list[RuleDecl] = Field(min_length=1)
 
 
 class Reading(_Strict):
     name: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
-    statement: str
+    statement: Text
     authorities: list[Authority] = Field(min_length=1)
 
 
 class ContestedPoint(_Strict):
     id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
-    question: str
-    jurisdiction: str = Field(default="any", description="Legal system the point arises in "
+    question: Text
+    jurisdiction: Jurisdiction = Field(default="any", description="Legal system the point arises in "
                                                          "(a module's points take its own).")
     readings: list[Reading] = Field(min_length=2)
 

@@ -8,7 +8,10 @@ engineer wrote is the single source of every stage.
 from __future__ import annotations
 
 import ast
+import builtins
 import io
+import keyword
+import re
 import tokenize
 from dataclasses import dataclass
 
@@ -24,8 +27,18 @@ __all__ = [
     "SyntaxProblem",
     "Term",
     "Var",
+    "name_problem",
     "parse_rule",
 ]
+
+INT_MIN, INT_MAX = -(2 ** 31), 2 ** 31 - 1
+"""The whole numbers clingo can hold (32-bit); beyond them its arithmetic wraps silently."""
+MAX_OFFSET = INT_MAX - 99991231
+"""The largest day offset (``D + n``) that keeps every date ``YYYYMMDD`` within clingo's range."""
+_PREDICATE = re.compile(r"[a-z][a-z0-9_]*")
+_VARIABLE = re.compile(r"[A-Z_][A-Za-z0-9_]*")
+_RESERVED = frozenset(dir(builtins)) | frozenset(keyword.kwlist) | frozenset(keyword.softkwlist)
+_FRESH = re.compile(r"_Anon\d+")
 
 COMPARISON_OPS = {ast.Lt: "<", ast.LtE: "<=", ast.Gt: ">", ast.GtE: ">=", ast.Eq: "==",
                   ast.NotEq: "!="}
@@ -125,11 +138,45 @@ class ParsedRule:
 
 
 class SyntaxProblem(ValueError):
-    """Rule text that is not a well-formed rule; ``column`` is 1-based within the text."""
+    """Rule text that is not a well-formed rule; ``column`` is 1-based within the text;
+    ``code`` is CE201 (syntax), CE222 (a name that could reach Python) or CE223 (a number
+    outside clingo's range)."""
 
-    def __init__(self, message: str, column: int | None = None) -> None:
+    def __init__(self, message: str, column: int | None = None, code: str = "CE201") -> None:
         super().__init__(message)
         self.column = column
+        self.code = code
+
+
+def name_problem(name: str, kind: str) -> str | None:
+    """Why ``name`` cannot be a predicate (``kind="predicate"``) or variable name, or None.
+
+    Predicates are lower-case ASCII identifiers that name no Python builtin, keyword or soft
+    keyword; variables start with a capital or ``_``, are ASCII and never dunder names.  Rule
+    text is never run as Python, but a name that means something to Python is refused so that
+    no backend, present or future, can be made to call it."""
+    if kind == "predicate":
+        if not _PREDICATE.fullmatch(name):
+            return (f"predicate name {name!r} is not a lower-case ASCII identifier "
+                    "([a-z][a-z0-9_]*)")
+        if name in _RESERVED:
+            return f"predicate name {name!r} is a Python builtin or keyword; choose another"
+        return None
+    if not _VARIABLE.fullmatch(name):
+        return f"variable name {name!r} is not an ASCII identifier ([A-Z_][A-Za-z0-9_]*)"
+    if name.startswith("__") or name in _RESERVED:
+        return f"variable name {name!r} is a dunder name or a Python builtin; choose another"
+    if _FRESH.fullmatch(name):
+        return f"variable name {name!r} is reserved for anonymous variables ('_')"
+    return None
+
+
+def _int(value: int, node: ast.AST, low: int = INT_MIN, high: int = INT_MAX,
+         what: str = "number") -> int:
+    if not low <= value <= high:
+        raise SyntaxProblem(f"{what} {value} is outside the range the solver can hold "
+                            f"({low}..{high})", _col(node), "CE223")
+    return value
 
 
 def parse_rule(text: str) -> ParsedRule:
@@ -217,6 +264,9 @@ def _atom(node: ast.expr, fresh: _Fresh, *, allow_anonymous: bool) -> Atom:
     if not node.args:
         raise SyntaxProblem(f"{node.func.id}: a predicate needs at least one argument",
                             _col(node))
+    problem = name_problem(node.func.id, "predicate")
+    if problem:
+        raise SyntaxProblem(problem, _col(node), "CE222")
     return Atom(node.func.id, tuple(_term(a, fresh, allow_anonymous) for a in node.args))
 
 
@@ -229,7 +279,7 @@ def _operand(node: ast.expr, fresh: _Fresh) -> Operand:
             var = _term(left, fresh, False)
             if isinstance(var, Var):
                 sign = 1 if isinstance(node.op, ast.Add) else -1
-                return Offset(var, sign * right.value)
+                return Offset(var, sign * _int(right.value, right, 0, MAX_OFFSET, "date offset"))
         raise SyntaxProblem("arithmetic is limited to Variable + number or Variable - number",
                             _col(node))
     return _term(node, fresh, False)
@@ -243,14 +293,17 @@ def _term(node: ast.expr, fresh: _Fresh, allow_anonymous: bool) -> Term:
                 raise SyntaxProblem("'_' cannot be used here", _col(node))
             return fresh()
         if name[0].isupper() or name[0] == "_":
+            problem = name_problem(name, "variable")
+            if problem:
+                raise SyntaxProblem(problem, _col(node), "CE222")
             return Var(name)
         raise SyntaxProblem(f"{name!r}: constants must be quoted ('{name}'); variables start "
                             "with a capital letter", _col(node))
     if isinstance(node, ast.Constant) and isinstance(node.value, (str, int)) \
             and not isinstance(node.value, bool):
-        return Const(node.value)
+        return Const(_int(node.value, node) if isinstance(node.value, int) else node.value)
     if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub) \
             and isinstance(node.operand, ast.Constant) and type(node.operand.value) is int:
-        return Const(-node.operand.value)
+        return Const(_int(-node.operand.value, node))
     raise SyntaxProblem("an argument must be a Variable, a 'quoted constant' or a whole number",
                         _col(node))
