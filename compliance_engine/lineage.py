@@ -14,12 +14,19 @@ from dataclasses import dataclass
 
 import networkx as nx
 
+from .case.load import format_path
 from .case.model import Case
 from .errors import CaseFileError
 from .facts import Fact, Origin
 from .rulebook.model import PredicateDecl
 
-__all__ = ["Lineage", "build_lineage", "lineage_predicates"]
+__all__ = ["MAX_LINEAGE_DEPTH", "MAX_LINEAGE_PAIRS", "Lineage", "build_lineage",
+           "lineage_predicates"]
+
+MAX_LINEAGE_PAIRS = 200_000
+"""Most (artefact, ancestor) pairs in a lineage: each becomes facts and a witness path."""
+MAX_LINEAGE_DEPTH = 64
+"""Most derivation steps from an artefact to its furthest ancestor."""
 
 Locate = Callable[[tuple[str | int, ...]], tuple[int | None, int | None]]
 
@@ -67,17 +74,20 @@ def build_lineage(case: Case, file: str, locate: Locate | None = None) -> Lineag
     cycle = next(iter(nx.simple_cycles(nx.DiGraph(graph))), None)
     if cycle:
         where = place.get((cycle[0], cycle[1 % len(cycle)]), ())
-        line, column = locate(where) if locate and where else (None, None)
+        line, column = locate(where) if locate else (None, None)
         raise CaseFileError.single("CE121", "lineage cycle: " + " → ".join(cycle + cycle[:1]),
                                    file=file, line=line, column=column,
+                                   path=_path(where),
                                    expected="artefacts that derive only from earlier ones")
     parents: dict[str, list[tuple[str, str]]] = {n: [] for n in graph.nodes}
     for child, parent, data in sorted(graph.edges(data=True), key=lambda e: (e[0], e[1])):
         parents[child].append((parent, data["relation"]))
 
+    order = list(reversed(list(nx.topological_sort(nx.DiGraph(graph)))))  # parents first
+    _check_size(order, parents, place, file, locate)
     # ancestor → (depth, next hop towards it, relations on some path); children before parents
     reach: dict[str, dict[str, tuple[int, str, frozenset[str]]]] = {}
-    for node in reversed(list(nx.topological_sort(nx.DiGraph(graph)))):
+    for node in order:
         out: dict[str, tuple[int, str, frozenset[str]]] = {}
         for parent, relation in parents[node]:
             candidates = [(parent, (1, parent, frozenset({relation})))]
@@ -102,3 +112,38 @@ def build_lineage(case: Case, file: str, locate: Locate | None = None) -> Lineag
             for relation in sorted(relations):
                 facts[Fact("derives_by", (child, ancestor, relation))] = origin
     return Lineage(graph, facts)
+
+
+def _check_size(order: list[str], parents: dict[str, list[tuple[str, str]]],
+                place: dict[tuple[str, str], tuple[str | int, ...]], file: str,
+                locate: Locate | None) -> None:
+    """Refuse a lineage whose closure would pass the limits, counting the pairs (and each
+    artefact's depth) parents first, before any witness path is built."""
+    ancestors: dict[str, set[str]] = {}
+    depth: dict[str, int] = {}
+    total = 0
+    for node in order:
+        mine: set[str] = set()
+        depth[node] = 0
+        for parent, _ in parents[node]:
+            mine.add(parent)
+            mine |= ancestors[parent]
+            depth[node] = max(depth[node], depth[parent] + 1)
+        ancestors[node] = mine
+        total += len(mine)
+        problem = None
+        if total > MAX_LINEAGE_PAIRS:
+            problem = (f"the lineage has more than {MAX_LINEAGE_PAIRS} artefact-ancestor pairs",
+                       f"at most {MAX_LINEAGE_PAIRS} pairs")
+        elif depth[node] > MAX_LINEAGE_DEPTH:
+            far = f"{node!r} is more than {MAX_LINEAGE_DEPTH} steps from its furthest ancestor"
+            problem = (far, f"at most {MAX_LINEAGE_DEPTH} steps")
+        if problem:
+            where = place[(node, parents[node][0][0])]
+            line, column = locate(where) if locate else (None, None)
+            raise CaseFileError.single("CE122", problem[0], file=file, line=line, column=column,
+                                       path=_path(where), expected=problem[1])
+
+
+def _path(where: tuple[str | int, ...]) -> str | None:
+    return format_path(where) or None

@@ -184,7 +184,7 @@ def test_json_syntax_error(tmp_path: pathlib.Path) -> None:
 def test_empty_file(tmp_path: pathlib.Path) -> None:
     for content in ("", "  \n\n\t \n"):
         problem, message = only_problem(write(tmp_path, "case.yaml", content))
-        assert problem.code == "CE101" and problem.line is None
+        assert (problem.code, problem.line) == ("CE101", 1)
         assert "empty" in message
 
 

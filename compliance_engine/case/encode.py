@@ -364,7 +364,8 @@ def _thresholds(partners: Iterable[Partner], known: Mapping[Position, set[int]])
     """The days an unknown date is compared with: the case's dates at the positions the rules
     compare it with, shifted by the offsets of those comparisons (``D + 30000`` is three years
     on), so that it can fall on either side of, say, a limitation deadline.  A shifted value that
-    is no calendar day (29 February three years on) is replaced by the days around it."""
+    is no calendar day (29 February three years on) is replaced by the days around it; one past
+    the calendar's end (9999-12-31) splits no dates and is dropped."""
     out: set[int] = set()
     for source, shift in partners:
         for day in known.get(source, ()) if isinstance(source, tuple) else (source,):
@@ -375,10 +376,17 @@ def _thresholds(partners: Iterable[Partner], known: Mapping[Position, set[int]])
     return out
 
 
+_LAST_DAY = date_value(_dt.date.max)
+
+
 def _neighbours(value: int) -> list[int]:
-    before = next(v for v in range(value, value - 100, -1) if as_date(v) is not None)
-    after = next(v for v in range(value, value + 10000) if as_date(v) is not None)
-    return [before, after]
+    """The calendar days nearest before and after ``value`` (a ``YYYYMMDD`` number that is no
+    day), within the month around it."""
+    if value > _LAST_DAY:
+        return []
+    days = [next((v for v in steps if as_date(v) is not None), None)
+            for steps in (range(value, value - 100, -1), range(value, value + 10000))]
+    return [day for day in days if day is not None]
 
 
 def _date_classes(dates: list[int]) -> list[tuple[int, str]]:
@@ -389,12 +397,13 @@ def _date_classes(dates: list[int]) -> list[tuple[int, str]]:
     if not days:
         return [(date_value(_dt.date(2000, 1, 1)), "any date")]
     one = _dt.timedelta(days=1)
-    out = [(date_value(days[0] - one), f"before {days[0]}")]
+    out = [] if days[0] == _dt.date.min else [(date_value(days[0] - one), f"before {days[0]}")]
     for i, day in enumerate(days):
         out.append((date_value(day), f"on {day}"))
         following = days[i + 1] if i + 1 < len(days) else None
         if following is None:
-            out.append((date_value(day + one), f"after {day}"))
+            if day < _dt.date.max:
+                out.append((date_value(day + one), f"after {day}"))
         elif following - day > one:
             out.append((date_value(day + one), f"between {day} and {following}"))
     return out

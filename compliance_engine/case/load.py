@@ -11,9 +11,9 @@ import datetime as _dt
 import difflib
 import hashlib
 import json
+import math
 import pathlib
 import re
-from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from typing import Any, Literal, get_args, get_origin
 
@@ -25,6 +25,16 @@ from ruamel.yaml.error import MarkedYAMLError
 from ruamel.yaml.reader import ReaderError
 from ruamel.yaml.scalarbool import ScalarBoolean
 
+from compliance_engine.case.json_positions import json_positions
+from compliance_engine.case.limits import (
+    MAX_DEPTH,
+    MAX_FILE_BYTES,
+    MAX_INT,
+    MAX_STRING_CHARS,
+    MIN_INT,
+    GuardedComposer,
+    Refusal,
+)
 from compliance_engine.case.model import Case, DanglingReference
 from compliance_engine.errors import CaseFileError, Problem
 
@@ -33,7 +43,8 @@ __all__ = ["LoadedCase", "format_path", "load_case"]
 FieldPath = tuple[str | int, ...]
 Positions = dict[FieldPath, tuple[int, int]]
 
-_MAX_NODES = 1_000_000  # guards against alias bombs
+_UNCARRIABLE = re.compile("[\\x00\\ud800-\\udfff]")
+_PAIR = re.compile("[\\ud800-\\udbff][\\udc00-\\udfff]")
 _DATE = re.compile(r"\d{4}-\d\d-\d\d")
 _DATE_EXPECTED = "a date YYYY-MM-DD"
 _ID_EXPECTED = "an id made of letters, digits, '_', '.', ':' and '-'"
@@ -71,11 +82,15 @@ def load_case(path: str | pathlib.Path) -> LoadedCase:
     file = pathlib.Path(path)
     name = str(file)
     try:
-        raw = file.read_bytes()
+        with file.open("rb") as stream:
+            raw = stream.read(MAX_FILE_BYTES + 1)
     except (OSError, ValueError) as exc:
         message = next((text for kind, text in _READ_ERRORS.items() if isinstance(exc, kind)),
                        f"cannot read the file ({exc})")
         raise _error(name, "CE100", message) from None
+    if len(raw) > MAX_FILE_BYTES:
+        raise _error(name, "CE108", f"the file is larger than {MAX_FILE_BYTES} bytes",
+                     line=1, column=1, expected=f"at most {MAX_FILE_BYTES} bytes")
     bad = raw.find(b"\x00")
     try:
         text = raw.decode("utf-8-sig")
@@ -86,8 +101,12 @@ def load_case(path: str | pathlib.Path) -> LoadedCase:
         raise _error(name, "CE102", "not a text file (binary data or not UTF-8)", line=line,
                      column=column, expected="UTF-8 text")
     if not text.strip():
-        raise _error(name, "CE101", "the file is empty", expected="a case file")
-    data, positions = _parse(text, name, is_json=file.suffix.lower() == ".json")
+        raise _error(name, "CE101", "the file is empty", line=1, expected="a case file")
+    try:
+        data, positions = _parse(text, name, is_json=file.suffix.lower() == ".json")
+    except Refusal as exc:
+        raise _error(name, exc.code, exc.message, line=exc.line, column=exc.column,
+                     expected=exc.expected) from None
     return LoadedCase(_validate(data, positions, name), file, hashlib.sha256(raw).hexdigest(),
                       positions)
 
@@ -115,41 +134,61 @@ class _Constructor(RoundTripConstructor):
 _Constructor.add_constructor("tag:yaml.org,2002:timestamp", _Constructor.construct_date)
 
 
+class _Unreadable:
+    """A JSON number the case format cannot hold (``NaN``, ``Infinity``, thousands of digits):
+    kept as text until its place is known, then refused."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+
+def _json_int(text: str) -> int | _Unreadable:
+    return int(text) if len(text) <= 20 else _Unreadable(text)
+
+
 def _parse(text: str, name: str, is_json: bool) -> tuple[Any, Positions]:
-    fallback: Any = None
     if is_json:
-        try:
-            fallback = json.loads(text)
-        except (json.JSONDecodeError, RecursionError) as exc:
-            detail = getattr(exc, "msg", "nested too deeply")
-            raise _error(name, "CE103", f"JSON syntax error: {detail}",
-                         line=getattr(exc, "lineno", None),
-                         column=getattr(exc, "colno", None)) from None
+        return _parse_json(text, name)
     yaml = YAML(typ="rt")
     yaml.Constructor = _Constructor
+    yaml.Composer = GuardedComposer
     try:
         document = yaml.load(text)
+    except Refusal:
+        raise
     except DuplicateKeyError as exc:
         key = re.search(r'duplicate key "(.*?)" with value', str(exc.problem))
         line, column = (exc.problem_mark.line + 1, exc.problem_mark.column + 1)
         raise _error(name, "CE104", f"duplicate key {key.group(1) if key else ''!r}",
                      line=line, column=column, expected="each key once per mapping") from None
     except Exception as exc:  # noqa: BLE001 - any parser failure is the input's fault
-        if is_json:
-            return fallback, {}  # valid JSON that ruamel cannot read: no positions
         raise _syntax_error(name, text, exc) from None
     if document is None:
-        raise _error(name, "CE101", "the file contains no data", expected="a case file")
+        raise _error(name, "CE101", "the file contains no data", line=1,
+                     expected="a case file")
     if not isinstance(document, dict):
         raise _error(name, "CE105", f"the top level must be a mapping, not {_kind(document)}",
                      line=1, column=1, expected="a mapping with case:, parties:, acts: ...")
     lc: Any = getattr(document, "lc")  # noqa: B009 - ruamel's line/column record
     positions: Positions = {(): (lc.line + 1, lc.col + 1)}
+    return _walk(document, (), positions, name), positions
+
+
+def _parse_json(text: str, name: str) -> tuple[Any, Positions]:
     try:
-        return _walk(document, (), positions, [0]), positions
-    except (OverflowError, RecursionError) as exc:
-        detail = exc if isinstance(exc, OverflowError) else "nested too deeply"
-        raise _error(name, "CE103", f"cannot read the document: {detail}") from None
+        document = json.loads(text, parse_int=_json_int, parse_constant=_Unreadable)
+    except json.JSONDecodeError as exc:
+        raise _error(name, "CE103", f"JSON syntax error: {exc.msg}", line=exc.lineno,
+                     column=exc.colno) from None
+    except RecursionError:
+        json_positions(text)  # refuses the nesting at its line
+        raise _error(name, "CE108", f"nested more than {MAX_DEPTH} levels deep", line=1,
+                     expected=f"at most {MAX_DEPTH} levels") from None
+    positions = json_positions(text)
+    if not isinstance(document, dict):
+        raise _error(name, "CE105", f"the top level must be a mapping, not {_kind(document)}",
+                     line=1, column=1, expected="an object with case, parties, acts ...")
+    return _walk(document, (), positions, name), positions
 
 
 def _syntax_error(name: str, text: str, exc: Exception) -> CaseFileError:
@@ -165,40 +204,78 @@ def _syntax_error(name: str, text: str, exc: Exception) -> CaseFileError:
     else:
         detail = "nested too deeply" if isinstance(exc, RecursionError) else (
             str(exc).strip().splitlines() or [type(exc).__name__])[0]
-    return _error(name, "CE103", f"YAML syntax error: {detail}", line=line, column=column)
+    return _error(name, "CE103", f"YAML syntax error: {detail}", line=line or 1, column=column)
 
 
-def _walk(node: Any, path: FieldPath, positions: Positions, count: list[int]) -> Any:
-    """Convert ruamel's document to builtins, recording each child's 1-based position."""
-    count[0] += 1
-    if count[0] > _MAX_NODES:
-        raise OverflowError("too many values (alias expansion?)")
+def _walk(node: Any, path: FieldPath, positions: Positions, name: str) -> Any:
+    """Convert the parsed document to builtins, recording each child's 1-based position (YAML)
+    and refusing any value the solver or the JSON result could not carry."""
     if not isinstance(node, (dict, list)):
-        return _scalar(node)
+        return _scalar(node, path, positions, name)
     lines = node.lc.data if hasattr(node, "lc") else {}
-    pairs = node.items() if isinstance(node, dict) else enumerate(node)
+    pairs: Any = node.items() if isinstance(node, dict) else enumerate(node)
     out = []
     for key, value in pairs:
-        part = key if isinstance(node, list) else str(_scalar(key))
+        part: str | int = key if isinstance(node, list) else _text(key, path, positions, name)
         if lines.get(key):
             positions[(*path, part)] = (lines[key][0] + 1, lines[key][1] + 1)
-        out.append((part, _walk(value, (*path, part), positions, count)))
+        out.append((part, _walk(value, (*path, part), positions, name)))
     return dict(out) if isinstance(node, dict) else [value for _, value in out]
 
 
-def _scalar(value: Any) -> Any:
-    if isinstance(value, (bool, ScalarBoolean)):
-        return bool(value)
-    for kind in (int, float, str):
-        if isinstance(value, kind):
-            return kind(value)
+def _scalar(value: Any, path: FieldPath, positions: Positions, name: str) -> Any:
+    if value is None or isinstance(value, (bool, ScalarBoolean)):
+        return None if value is None else bool(value)
+    if isinstance(value, int):
+        if not MIN_INT <= value <= MAX_INT:
+            raise _refuse(path, positions, name, "CE110", f"the number {int(value)} is out of "
+                          "range", f"a whole number from {MIN_INT} to {MAX_INT}")
+        return int(value)
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise _refuse(path, positions, name, "CE110", f"{value} is not a number the case "
+                          "format can hold", "a finite number")
+        return float(value)
+    if isinstance(value, str):
+        return _text(value, path, positions, name)
     if isinstance(value, _dt.datetime):
         return value.isoformat()
     if isinstance(value, _dt.date):
         return _dt.date(value.year, value.month, value.day)
-    if isinstance(value, TaggedScalar):
-        return _scalar(value.value)
-    return {_scalar(item) for item in value} if isinstance(value, AbstractSet) else value
+    if isinstance(value, TaggedScalar):  # an explicit !!str
+        return _scalar(value.value, path, positions, name)
+    if isinstance(value, _Unreadable):
+        raise _refuse(path, positions, name, "CE110", f"{_show(value.text)} is not a number the "
+                      "case format can hold", f"a whole number from {MIN_INT} to {MAX_INT}")
+    raise _refuse(path, positions, name, "CE106", f"a {type(value).__name__} value is not "
+                  "allowed", "a string, number, true/false, date, list or mapping")
+
+
+def _text(value: str, path: FieldPath, positions: Positions, name: str) -> str:
+    """A plain ``str``, with surrogate pairs joined (a YAML reading of ``"\\ud83d\\ude00"``);
+    a lone surrogate or a NUL character (which no solver string can carry) is refused."""
+    text = str(value)
+    if _UNCARRIABLE.search(text):
+        text = _PAIR.sub(lambda pair: pair.group().encode("utf-16", "surrogatepass")
+                         .decode("utf-16"), text)
+        bad = _UNCARRIABLE.search(text)
+        if bad:
+            what = "NUL character" if bad.group() == "\x00" else \
+                f"lone surrogate U+{ord(bad.group()):04X}"
+            raise _refuse(path, positions, name, "CE109", f"the text holds a {what} at "
+                          f"character {bad.start() + 1}", "text of Unicode characters (an emoji "
+                          "as itself or as a \\uXXXX\\uXXXX surrogate pair)")
+    if len(text) > MAX_STRING_CHARS:
+        raise _refuse(path, positions, name, "CE108", f"a string of {len(text)} characters",
+                      f"at most {MAX_STRING_CHARS} characters")
+    return text
+
+
+def _refuse(path: FieldPath, positions: Positions, name: str, code: str, message: str,
+            expected: str) -> CaseFileError:
+    line, column = _locate(positions, path)
+    return CaseFileError([Problem(code, message, name, line or 1, column,
+                                  format_path(path) or None, expected)])
 
 
 def _validate(data: Any, positions: Positions, name: str) -> Case:

@@ -35,7 +35,9 @@ def _term(term: Term) -> str:
 def _const(value: str | int) -> str:
     if isinstance(value, int):
         return str(value)
-    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    # clingo's string escapes are exactly these three; every other character (tabs, other
+    # control characters) is taken as it is
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
 
 
 def _fact(fact: Fact) -> str:
