@@ -248,3 +248,143 @@ def test_effect_code_outside_the_contract_is_rejected(tmp_path: Path) -> None:
     error = rejected(directory)
     assert error.codes == ["CE214"]
     assert "TEST.BAD.code" in str(error) and "'cure'" in str(error)
+
+
+# --------------------------------------------------------------------------- issue 12: accepted
+# but wrong rulebooks, each refused with its file and line (on the small rulebook of test_syntax)
+
+def mini(tmp_path: Path) -> Path:
+    from test_syntax import mini_rulebook
+
+    return mini_rulebook(tmp_path)
+
+
+def replace_in(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, old
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def only(error: RulebookError, code: str) -> tuple[str | None, int | None]:
+    assert error.codes == [code], str(error)
+    return error.problems[0].file, error.problems[0].line
+
+
+RULES_FILE = Path("mini") / "rules.yaml"
+
+
+@pytest.mark.parametrize(("old", "new", "code", "line"), [
+    ("statement: Acts on named works are candidates.", "statement: '            '", "CE213", 6),
+    ("title: Mini rules", "title: '   '", "CE213", 2),
+    ("jurisdiction: us", "jurisdiction: atlantis", "CE213", 3),
+    ("& (D <= T)", "& (D <= 3000000000)", "CE223", 5),
+    ("& (D <= T)", "& (D + 2147483000 <= T)", "CE223", 5),
+    ("& (D <= T)", "& (D - 99999999999 <= T)", "CE223", 5),
+    ("candidate('TEST.DOC', A, C)", "print(A)", "CE222", 5),
+    ("& act_works(A, C)", "& act_works(A, __class__)", "CE222", 5),
+])
+def test_wrong_rule_files_are_refused_at_their_line(tmp_path: Path, old: str, new: str,
+                                                    code: str, line: int) -> None:
+    directory = mini(tmp_path)
+    replace_in(directory / RULES_FILE, old, new)
+    assert only(rejected(directory), code) == ("rules/mini/rules.yaml", line)
+
+
+def test_blank_citation_is_refused(tmp_path: Path) -> None:
+    directory = mini(tmp_path)
+    replace_in(directory / "authorities" / "test.yaml",
+               'cite: "Test v. Case, 1 F.4th 1 (9th Cir. 2021)"', 'cite: "    "')
+    error = rejected(directory)
+    assert "CE213" in error.codes and "blank" in str(error)
+    assert {(p.file, p.line) for p in error.problems if p.code == "CE213"} == {
+        ("rules/authorities/test.yaml", 2)}
+
+
+def test_valid_to_before_valid_from(tmp_path: Path) -> None:
+    directory = mini(tmp_path)
+    replace_in(directory / RULES_FILE, "jurisdiction: us\n",
+               "jurisdiction: us\nvalid_from: 2025-01-01\n")
+    replace_in(directory / RULES_FILE, "    authorities: [{ref: test-case, grade: analysis}]",
+               "    valid_to: 2024-12-31\n    authorities: [{ref: test-case, grade: analysis}]")
+    assert only(rejected(directory), "CE224") == ("rules/mini/rules.yaml", 10)
+    assert "never in force" in str(rejected(directory))
+
+
+@pytest.mark.parametrize("content", ["", "# only a comment\n", "null\n", "{}\n"])
+@pytest.mark.parametrize("name", ["mini/rules.yaml", "rulebook.yaml", "contested.yaml"])
+def test_empty_files_are_refused(tmp_path: Path, content: str, name: str) -> None:
+    directory = mini(tmp_path)
+    (directory / name).write_text(content, encoding="utf-8")
+    error = rejected(directory)
+    assert "CE225" in error.codes
+    assert ("rules/" + name, 1) in {(p.file, p.line) for p in error.problems}
+
+
+def test_rule_file_without_rules_is_refused(tmp_path: Path) -> None:
+    directory = mini(tmp_path)
+    (directory / "empty.yaml").write_text("module: TEST.EMPTY\ntitle: Empty\n"
+                                          "jurisdiction: us\nrules: []\n", encoding="utf-8")
+    assert only(rejected(directory), "CE213") == ("rules/empty.yaml", 4)
+
+
+@pytest.mark.parametrize("name", ["extra.yml", "EXTRA.YAML", "mini/more.yml"])
+def test_files_the_loader_would_skip_are_refused(tmp_path: Path, name: str) -> None:
+    directory = mini(tmp_path)
+    (directory / name).write_text((directory / RULES_FILE).read_text(encoding="utf-8"))
+    assert only(rejected(directory), "CE226") == ("rules/" + name, 1)
+
+
+def test_unreadable_entries_are_refused(tmp_path: Path) -> None:
+    directory = mini(tmp_path)
+    (directory / "gone.yaml").symlink_to(tmp_path / "nowhere.yaml")
+    (directory / "folder.yaml").mkdir()
+    error = rejected(directory)
+    assert error.codes == ["CE200", "CE200"], str(error)
+    assert {(p.file, p.line) for p in error.problems} == {("rules/folder.yaml", 1),
+                                                          ("rules/gone.yaml", 1)}
+
+
+def test_not_utf8_names_its_line(tmp_path: Path) -> None:
+    directory = mini(tmp_path)
+    (directory / RULES_FILE).write_bytes(b"module: TEST.MINI\ntitle: \xff\n")
+    assert only(rejected(directory), "CE200") == ("rules/mini/rules.yaml", 2)
+
+
+def test_alias_bomb_is_refused_quickly(tmp_path: Path) -> None:
+    import time
+
+    directory = mini(tmp_path)
+    lines = ['a0: &a0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
+    lines += [f"a{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 9) + "]" for i in range(1, 10)]
+    (directory / "bomb.yaml").write_text("\n".join(lines) + "\nrules: *a9\n", encoding="utf-8")
+    started = time.monotonic()
+    error = rejected(directory)
+    assert time.monotonic() - started < 10
+    assert only(error, "CE227") == ("rules/bomb.yaml", 1)
+
+
+def test_recursive_alias_is_refused(tmp_path: Path) -> None:
+    directory = mini(tmp_path)
+    (directory / "loop.yaml").write_text("rules: &r [*r]\n", encoding="utf-8")
+    assert only(rejected(directory), "CE227") == ("rules/loop.yaml", 1)
+
+
+def test_declaration_problems_name_their_file_and_line(tmp_path: Path) -> None:
+    """Problems about a declaration (not a rule) are located at the declaration."""
+    directory = mini(tmp_path)
+    with (directory / "predicates.yaml").open("a", encoding="utf-8") as out:
+        out.write("  - {name: test_unused, args: [a], meaning: Never concluded.}\n"
+                  "  - {name: test_unused, args: [a], meaning: Declared twice.}\n")
+    with (directory / "authorities" / "test.yaml").open("a", encoding="utf-8") as out:
+        out.write("  - {id: test-case, cite: \"Again v. Again\", kind: statute, "
+                  "jurisdiction: us}\n"
+                  "  - {id: test-order, cite: \"An order\", kind: persuasive_decision, "
+                  "jurisdiction: us}\n")
+    error = rejected(directory)
+    assert sorted(error.codes) == ["CE212", "CE215", "CE219", "CE221"], str(error)
+    where = {p.code: (p.file, p.line) for p in error.problems}
+    assert where["CE212"] == ("rules/predicates.yaml", 17)
+    assert where["CE221"] == ("rules/predicates.yaml", 16)
+    assert where["CE215"] == ("rules/authorities/test.yaml", 3)
+    assert where["CE219"] == ("rules/authorities/test.yaml", 4)
+    assert all(p.file and p.line for p in error.problems)

@@ -70,7 +70,8 @@ DECISION_KINDS = frozenset({"binding_precedent", "persuasive_decision", "regulat
                             "consent_order"})
 AuthorityJurisdiction = Literal["us", "eu", "de", "uk", "jp", "sg", "it", "fr", "ie", "nl", "au",
                                 "intl"]
-Jurisdiction = Literal["any"] | AuthorityJurisdiction
+Jurisdiction = Literal["any", "us", "eu", "de", "uk", "jp", "sg", "it", "fr", "ie", "nl", "au",
+                       "intl"]
 """Legal system of a module or contested point: one the registry knows, or ``any``."""
 
 
