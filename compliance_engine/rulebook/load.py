@@ -122,9 +122,9 @@ class _Places:
             return None, None
         return _rel(found[0], self.directory), self.line(*found)
 
-    def problem(self, code: str, message: str, path: Path, *keys: Any, **more: Any) -> Problem:
-        return Problem(code, message, file=_rel(path, self.directory),
-                       line=self.line(path, keys), **more)
+    def problem(self, code: str, message: str, where: Path, *keys: Any, **more: Any) -> Problem:
+        return Problem(code, message, file=_rel(where, self.directory),
+                       line=self.line(where, keys), **more)
 
 
 def _load(directory: Path, files: list[Path], base: Mapping[str, PredicateDecl],
