@@ -1,21 +1,30 @@
 """The ``compliance-engine`` command line.
 
 Results go to stdout, diagnostics to stderr.  Every :class:`EngineError` becomes its message on
-stderr and exit status 1, never a traceback.  Heavy modules (pydantic models, the solvers,
+stderr and exit status 1, never a traceback; any other exception is a bug in the engine and is
+reported as CE900 with what to put in a bug report (the traceback only with ``--debug``).  Files
+are written through :mod:`compliance_engine.output` (complete or not at all); ``assess``,
+``memo`` and ``validate`` run within :mod:`compliance_engine.limits`.  Heavy modules (pydantic models, the solvers,
 networkx, ruamel) are imported inside the commands so that ``--help`` starts fast.
 """
 
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 import json
 import sys
+import traceback
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
 
-from .errors import EngineError
+from .errors import EngineError, Problem
+from .limits import DEFAULT_TIMEOUT, default_max_memory, guard, memory_error, parse_size
+from .output import check_target, write_atomic
+from .terminal import visible
 
 if TYPE_CHECKING:
     from .assess import Engine, EngineName
@@ -23,17 +32,19 @@ if TYPE_CHECKING:
 
 __all__ = ["exit_status", "main"]
 
-EXIT_OK, EXIT_ERROR, EXIT_LIABLE, EXIT_NEEDS_FACTS = 0, 1, 3, 4
+EXIT_OK, EXIT_ERROR, EXIT_LIABLE, EXIT_NEEDS_FACTS, EXIT_INTERRUPTED = 0, 1, 3, 4, 130
 
 _EXIT_CODES = """\b
 Exit codes:
   0  success (and nothing --fail-on asks to report)
-  1  error: bad case file, rulebook or option value (message on stderr)
+  1  error: bad case file, rulebook or option value, a time or memory
+     limit reached, or a bug in the engine (coded message on stderr)
   2  usage error
   3  an uncured liability: a finding established or uncertain that no
      mitigation cures
   4  facts needed: no uncured liability, but some finding turns on a fact
-     the case leaves unknown"""
+     the case leaves unknown
+  130  interrupted (Ctrl-C)"""
 
 _STATEMENT_WIDTH = 60
 
@@ -43,19 +54,95 @@ _rules_option = click.option(
 
 
 class _Main(click.Group):
-    """Reports every :class:`EngineError` raised by a command as a message and exit status 1."""
+    """Reports every :class:`EngineError` raised by a command as a message and exit status 1;
+    anything else as CE900-CE902 (a bug, interrupted, out of memory), never a traceback unless
+    ``--debug`` asks for one."""
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
+        except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
+            raise
         except EngineError as error:
             click.echo(error.format(), err=True)
             ctx.exit(EXIT_ERROR)
+        except KeyboardInterrupt:
+            click.echo(Problem("CE901", "interrupted").format(), err=True)
+            ctx.exit(EXIT_INTERRUPTED)
+        except MemoryError:
+            _trace(ctx)
+            click.echo(memory_error(ctx.meta.get(_MEMORY)).format(), err=True)
+            ctx.exit(EXIT_ERROR)
+        except Exception as exc:  # noqa: BLE001 - the last resort: a bug, reported as one
+            _trace(ctx)
+            click.echo(_bug(exc), err=True)
+            ctx.exit(EXIT_ERROR)
+
+
+_MEMORY = "compliance_engine.max_memory"
+
+
+def _trace(ctx: click.Context) -> None:
+    if ctx.params.get("debug"):
+        click.echo(traceback.format_exc(), err=True, nl=False)
+
+
+def _bug(exc: Exception) -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        release = version("compliance-engine")
+    except PackageNotFoundError:  # pragma: no cover - run from a source tree
+        release = "(unknown version)"
+    problem = Problem("CE900", f"internal error: {type(exc).__name__}: {exc}")
+    return (f"{problem.format()}\n"
+            f"This is a bug in compliance-engine {release}, not a problem with your input. "
+            f"Please report it with the command line you ran, this version and the input "
+            f"file(s); run it again as `compliance-engine --debug ...` to add the traceback.")
+
+
+class _Size(click.ParamType):
+    """A size in bytes (``512M``, ``4G``); ``0`` for no limit; ``auto`` for the default."""
+
+    name = "size"
+
+    def convert(self, value: Any, param: click.Parameter | None,
+                ctx: click.Context | None) -> int | None:
+        if value is None or isinstance(value, int):
+            return value
+        if str(value).strip().lower() == "auto":
+            return default_max_memory()
+        try:
+            return parse_size(str(value)) or None
+        except ValueError as exc:
+            self.fail(str(exc), param, ctx)
+
+
+def _limited(command: Callable[..., None]) -> Callable[..., None]:
+    """``--timeout`` and ``--max-memory`` on ``command``, which then runs within them."""
+
+    @click.option("--timeout", type=click.FloatRange(min=0), default=DEFAULT_TIMEOUT,
+                  show_default=True, metavar="SECONDS",
+                  help="Stop with error CE903 after this many seconds (0: no limit).")
+    @click.option("--max-memory", type=_Size(), default="auto", metavar="SIZE",
+                  show_default="75% of RAM, at most 16G",
+                  help="Stop with error CE902 beyond this much memory (address space), "
+                       "e.g. 4G or 512M (0: no limit).")
+    @functools.wraps(command)
+    def run(*args: Any, timeout: float, max_memory: int | None, **kwargs: Any) -> None:
+        click.get_current_context().meta[_MEMORY] = max_memory
+        case = kwargs.get("case")
+        with guard(timeout, max_memory, hard=True, file=None if case is None else str(case)):
+            command(*args, **kwargs)
+
+    return run
 
 
 @click.group(cls=_Main, epilog=_EXIT_CODES)
 @click.version_option(package_name="compliance-engine")
-def main() -> None:
+@click.option("--debug", is_flag=True,
+              help="On an internal error (CE900), print the traceback too.")
+def main(debug: bool) -> None:
     """Explained determinations of whether post-hoc mitigations cure liability arising from how
     a generative-AI model was trained."""
 
@@ -82,14 +169,15 @@ def main() -> None:
               help="never: exit 0 on success; adverse: exit 3 on an uncured liability; "
                    "indeterminate: also exit 4 when facts are needed.")
 @_rules_option
+@_limited
 def assess(case: Path, fmt: str, engine: EngineName, as_of: _dt.datetime | None,
            readings: tuple[str, ...], output: Path | None, force: bool, flips: bool,
            fail_on: str, rules_dir: Path | None) -> None:
     """Assess a case: findings, mitigation effects, remedies, proofs.
 
     CASE is a case file (YAML or JSON)."""
-    if output is not None and output.exists() and not force:
-        raise _refuse(output)
+    if output is not None:
+        check_target(output, force)
     from .case.load import load_case
 
     loaded = load_case(case)
@@ -104,7 +192,7 @@ def assess(case: Path, fmt: str, engine: EngineName, as_of: _dt.datetime | None,
     if output is None:
         click.echo(text, nl=False)
     else:
-        _write(output, text, force)
+        write_atomic(output, text.encode("utf-8"), force)
     click.get_current_context().exit(exit_status(result, fail_on))
 
 
@@ -118,26 +206,6 @@ def exit_status(result: Result, fail_on: str) -> int:
     if fail_on == "indeterminate" and any(f.status == "needs_facts" for f in result.findings):
         return EXIT_NEEDS_FACTS
     return EXIT_OK
-
-
-def _refuse(output: Path) -> EngineError:
-    return EngineError.single("CE401", "the output file exists; refusing to overwrite it",
-                              file=str(output), expected="--force to replace it")
-
-
-def _write(output: Path, text: str, force: bool) -> None:
-    _write_bytes(output, text.encode("utf-8"), force)
-
-
-def _write_bytes(output: Path, data: bytes, force: bool) -> None:
-    try:
-        with output.open("wb" if force else "xb") as stream:
-            stream.write(data)
-    except FileExistsError:
-        raise _refuse(output) from None
-    except OSError as exc:
-        raise EngineError.single("CE402", f"cannot write the output file: {exc.strerror or exc}",
-                                 file=str(output)) from None
 
 
 @main.command()
@@ -163,6 +231,7 @@ def _write_bytes(output: Path, data: bytes, force: bool) -> None:
 @click.option("--reading", "readings", multiple=True, metavar="NAME",
               help="Pin a contested point to one reading ('point:reading'); repeatable.")
 @_rules_option
+@_limited
 def memo(case: Path, fmt: str, output: Path | None, force: bool, template_dir: Path | None,
          privileged: bool, to: str, author: str, re_: str | None, engine: EngineName,
          as_of: _dt.datetime | None, readings: tuple[str, ...], rules_dir: Path | None) -> None:
@@ -170,8 +239,8 @@ def memo(case: Path, fmt: str, output: Path | None, force: bool, template_dir: P
 
     The draft is for attorney review: every statement cites a rule's authority or a fact of the
     case file.  Identical input gives identical Markdown and HTML."""
-    if output is not None and output.exists() and not force:
-        raise _refuse(output)
+    if output is not None:
+        check_target(output, force)
     binary = fmt in ("docx", "pdf")
     if binary and output is None and sys.stdout.isatty():
         raise EngineError.single("CE405", f"a {fmt} memo is binary; not writing it to a terminal",
@@ -189,12 +258,13 @@ def memo(case: Path, fmt: str, output: Path | None, force: bool, template_dir: P
     if output is None:
         click.echo(data, nl=False)
     else:
-        _write_bytes(output, data, force)
+        write_atomic(output, data, force)
 
 
 @main.command()
 @click.argument("case", type=click.Path(path_type=Path))
 @_rules_option
+@_limited
 def validate(case: Path, rules_dir: Path | None) -> None:
     """Check the case file CASE and list the facts it leaves unknown that the outcome can turn
     on (the assessment reasons over every value they could take)."""
@@ -202,10 +272,15 @@ def validate(case: Path, rules_dir: Path | None) -> None:
 
     loaded = load_case(case)
     unknown = _engine(rules_dir).assess(loaded).result.unknown_facts
-    click.echo(f"OK: {case}: {len(loaded.case.acts)} acts, {len(loaded.case.mitigations)} "
-               f"mitigations, {len(unknown)} unknown facts the outcome can turn on")
+    _say(f"OK: {case}: {len(loaded.case.acts)} acts, {len(loaded.case.mitigations)} "
+         f"mitigations, {len(unknown)} unknown facts the outcome can turn on")
     for fact in unknown:
-        click.echo(f"  {fact.fact} (one of: {', '.join(fact.values)})")
+        _say(f"  {fact.fact} (one of: {', '.join(fact.values)})")
+
+
+def _say(text: str) -> None:
+    """A line of case or rule text on stdout, control characters escaped."""
+    click.echo(visible(text))
 
 
 @main.command()
@@ -236,7 +311,7 @@ def rules_list(rules_dir: Path | None) -> None:
     header = ("ID", "MODULE", "JURISDICTION", "GRADE", "STATEMENT")
     widths = [max(len(row[i]) for row in [header, *rows]) for i in range(4)]
     for row in [header, *rows]:
-        click.echo("  ".join([*(cell.ljust(w) for cell, w in zip(row, widths)), row[4]]))
+        _say("  ".join([*(cell.ljust(w) for cell, w in zip(row, widths)), row[4]]))
 
 
 def _truncate(text: str) -> str:
@@ -259,23 +334,23 @@ def rules_show(rule_id: str, rules_dir: Path | None) -> None:
                                  expected=", ".join(close) if close else None) from None
     decl = rule.decl
     reading = f"{decl.reading.point}:{decl.reading.name}" if decl.reading else "none (always)"
-    click.echo(rule.id)
-    click.echo(f"  Statement:    {decl.statement}")
-    click.echo(f"  Rule:         {decl.rule}")
-    click.echo(f"  Module:       {rule.module} ({rule.jurisdiction}), burden on the {rule.burden}")
-    click.echo(f"  Defined at:   {rule.file}:{rule.line}")
-    click.echo(f"  Valid:        from {decl.valid_from or '(no start)'} to "
-               f"{decl.valid_to or '(no end)'}")
-    click.echo(f"  Reading:      {reading}")
-    click.echo("  Authorities:")
+    _say(rule.id)
+    _say(f"  Statement:    {decl.statement}")
+    _say(f"  Rule:         {decl.rule}")
+    _say(f"  Module:       {rule.module} ({rule.jurisdiction}), burden on the {rule.burden}")
+    _say(f"  Defined at:   {rule.file}:{rule.line}")
+    _say(f"  Valid:        from {decl.valid_from or '(no start)'} to "
+         f"{decl.valid_to or '(no end)'}")
+    _say(f"  Reading:      {reading}")
+    _say("  Authorities:")
     for authority in decl.authorities:
         pinpoint = f", {authority.pinpoint}" if authority.pinpoint else ""
         tag = f" [{authority.tag}]" if authority.tag else ""
         kind = (authority.kind or "").replace("_", " ") + (", foreign" if authority.foreign
                                                            else "")
-        click.echo(f"    — {authority.cite}{pinpoint} ({authority.grade}; {kind}){tag}")
+        _say(f"    — {authority.cite}{pinpoint} ({authority.grade}; {kind}){tag}")
         if authority.quote:
-            click.echo(f"      “{authority.quote}”")
+            _say(f"      “{authority.quote}”")
 
 
 @rules.command("lint")

@@ -6,12 +6,16 @@ Codes are stable and documented in ``docs/errors.md``:
 * ``CE2xx``: rulebook (parse, declarations, safety, stratification, citations).
 * ``CE3xx``: evaluation (readings, unknown-fact limits, backend failures).
 * ``CE4xx``: command-line usage that click cannot check itself.
+* ``CE5xx``: memo templates.
+* ``CE9xx``: the run itself: limits reached, interrupted, or a bug in the engine.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Self
+
+from .terminal import visible
 
 __all__ = ["CaseFileError", "EngineError", "EvaluationError", "Problem", "RulebookError"]
 
@@ -29,13 +33,16 @@ class Problem:
     expected: str | None = None
 
     def format(self) -> str:
+        """The problem on one line, with control characters from the input escaped (see
+        :func:`compliance_engine.terminal.visible`) so that printing it cannot drive the
+        terminal."""
         place = ":".join(str(p) for p in (self.file, self.line, self.column) if p is not None)
         parts = [f"{place}: " if place else "", f"{self.path}: " if self.path else "",
                  self.message]
         if self.expected:
             parts.append(f" (expected {self.expected})")
         parts.append(f" [{self.code}]")
-        return "".join(parts)
+        return visible("".join(parts))
 
 
 @dataclass

@@ -2,6 +2,9 @@
 
 Every line comes from the :class:`Result`, in its order, so identical results give identical
 reports.  Nothing is wrapped and no colour is used; proof trees are drawn with box characters.
+Control characters from case and rule text (escape sequences, carriage returns, bidirectional
+overrides, newlines inside a value) are shown escaped (``\x1b``), so the report cannot drive the
+terminal it is printed on; the JSON result keeps the exact values.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from .result import (
     Result,
     SourceRef,
 )
+from .terminal import visible
 
 __all__ = ["render_text"]
 
@@ -36,11 +40,11 @@ def render_text(result: Result) -> str:
         if body is None:
             continue
         lines += ["", title, "", *(body or ["  (none)"])]
-    return "\n".join(lines) + "\n"
+    return "\n".join(visible(line) for line in lines) + "\n"
 
 
 def _header(result: Result) -> Iterator[str]:
-    title = f"COMPLIANCE ASSESSMENT: {result.case.title}"
+    title = visible(f"COMPLIANCE ASSESSMENT: {result.case.title}")
     rulebook = result.rulebook
     pinned = ", ".join(result.readings_pinned) or "none (every reading of a contested point " \
                                                  "is evaluated)"

@@ -287,3 +287,87 @@ def test_rules_coverage_rejects_a_bad_record(tmp_path: pathlib.Path) -> None:
     result = run("rules", "coverage", "--cases", tmp_path, "--record", record)
     assert result.exit_code == 1
     assert "CE404" in result.stderr and "record.json" in result.stderr
+
+
+# -- the last resort, interrupts and terminal safety ------------------------------------------
+
+
+def _raise(exc: BaseException) -> object:
+    def engine(rules_dir: object) -> object:
+        raise exc
+    return engine
+
+
+def test_an_unexpected_exception_is_ce900_with_a_bug_report_hint(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from compliance_engine import cli
+
+    monkeypatch.setattr(cli, "_engine", _raise(ZeroDivisionError("division by zero")))
+    result = run("assess", BARTZ)
+    assert result.exit_code == 1
+    first, hint = result.stderr.splitlines()
+    assert first == "internal error: ZeroDivisionError: division by zero [CE900]"
+    assert "This is a bug in compliance-engine" in hint
+    for what in ("command line", "version", "input file", "--debug"):
+        assert what in hint
+    assert "Traceback" not in result.output and result.stdout == ""
+
+
+def test_debug_adds_the_traceback(monkeypatch: pytest.MonkeyPatch) -> None:
+    from compliance_engine import cli
+
+    monkeypatch.setattr(cli, "_engine", _raise(ZeroDivisionError("division by zero")))
+    result = run("--debug", "rules", "list")
+    assert result.exit_code == 1
+    assert result.stderr.startswith("Traceback (most recent call last):")
+    assert "\nZeroDivisionError: division by zero\n" in result.stderr
+    assert result.stderr.splitlines()[-2] == \
+        "internal error: ZeroDivisionError: division by zero [CE900]"
+
+
+def test_ctrl_c_exits_130_without_a_traceback(monkeypatch: pytest.MonkeyPatch) -> None:
+    from compliance_engine import cli
+
+    monkeypatch.setattr(cli, "_engine", _raise(KeyboardInterrupt()))
+    result = run("assess", BARTZ)
+    assert result.exit_code == 130
+    assert result.stderr == "interrupted [CE901]\n"
+
+
+def test_memory_error_names_the_limit(monkeypatch: pytest.MonkeyPatch) -> None:
+    from compliance_engine import cli
+
+    monkeypatch.setattr(cli, "_engine", _raise(MemoryError()))
+    limited = run("assess", BARTZ, "--max-memory", "1G")
+    assert limited.exit_code == 1
+    assert limited.stderr.startswith(f"{BARTZ}: the run needed more than the memory limit of "
+                                     f"1 GiB (expected a larger --max-memory")
+    assert "[CE902]" in limited.stderr
+    unlimited = run("rules", "list")
+    assert unlimited.exit_code == 1
+    assert "needed more than the memory available" in unlimited.stderr
+    assert "Traceback" not in limited.output + unlimited.output
+
+
+EVIL_TITLE = "Demo \x1b[2J\x1b]0;owned\x07 \u202eevil\u2066 \r\b"
+EVIL_SHOWN = "Demo \\x1b[2J\\x1b]0;owned\\x07 \\u202eevil\\u2066 \\x0d\\x08"
+
+
+def test_control_characters_in_case_text_are_escaped_in_the_text_report(
+        tmp_path: pathlib.Path) -> None:
+    title = json.dumps(EVIL_TITLE)
+    path = write(tmp_path, "evil.yaml", GOOD_CASE.replace("title: Demo", f"title: {title}"))
+    text = run("assess", path, "--fail-on", "never")
+    assert text.exit_code == 0, text.output
+    assert text.stdout.splitlines()[0] == f"COMPLIANCE ASSESSMENT: {EVIL_SHOWN}"
+    assert not any(c in text.stdout for c in "\x1b\x07\r\b\u202e\u2066")
+    document = run("assess", path, "--format", "json", "--fail-on", "never")
+    assert json.loads(document.stdout)["case"]["title"] == EVIL_TITLE
+
+
+def test_control_characters_in_error_messages_are_escaped(tmp_path: pathlib.Path) -> None:
+    path = tmp_path / "evil\x1b]0;owned\x07\u202e.yaml"
+    result = run("validate", path)
+    assert result.exit_code == 1
+    assert "evil\\x1b]0;owned\\x07\\u202e.yaml" in result.stderr
+    assert not any(c in result.stderr for c in "\x1b\x07\u202e")

@@ -21,7 +21,7 @@ import jinja2
 from ..errors import EngineError
 from .model import MemoContext
 from .render import fields
-from .templating import TemplateError, environment, guarded
+from .templating import TemplateError, environment, guarded, template_file
 
 __all__ = ["TEMPLATE", "normalize_zip", "render_docx"]
 
@@ -39,9 +39,8 @@ def render_docx(context: MemoContext, template_dir: Path | None = None) -> bytes
     except ImportError:
         raise EngineError.single("CE510", "Word memos need docxtpl and python-docx",
                                  expected="pip install 'compliance-engine[docx]'") from None
-    source = TEMPLATE
-    if template_dir is not None and (template_dir / "memo.docx").is_file():
-        source = template_dir / "memo.docx"
+    source = (template_file(template_dir, "memo.docx") if template_dir is not None
+              else None) or TEMPLATE
     env = environment(template_dir, autoescape=True)
     template = DocxTemplate(str(source))
     try:

@@ -2,14 +2,17 @@
 
 A template can only read the render context (:mod:`compliance_engine.memo.model`): the immutable
 sandbox refuses access to internals (``__class__``, ``__globals__``, methods that mutate), an
-undefined name is an error rather than an empty string, arithmetic that would exhaust memory is
-refused, and a render that runs longer than :data:`TIME_LIMIT` seconds is stopped.  Every failure
+undefined name is an error rather than an empty string, an operation that would build a value
+too large to hold is refused before it allocates (:mod:`compliance_engine.memo.bounds`), and a
+render that runs longer than :data:`TIME_LIMIT` seconds is stopped.  A template of ``--template
+DIR`` is read only if it lies inside DIR: a symbolic link leading out of it is refused (CE505).  Every failure
 becomes a :class:`TemplateError` naming the template file, the line and what went wrong.
 """
 
 from __future__ import annotations
 
 import functools
+import os
 import signal
 import threading
 import traceback
@@ -19,17 +22,19 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import jinja2
+from jinja2.compiler import CodeGenerator, Frame
+from jinja2.loaders import split_template_path
+from jinja2.nodes import Concat
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 from pydantic import BaseModel
 
 from ..errors import EngineError
+from .bounds import MAX_SIZE, bounded, check_binop, check_call, guard_filter
 
-__all__ = ["TIME_LIMIT", "TemplateError", "environment", "guarded"]
+__all__ = ["MAX_SIZE", "TIME_LIMIT", "TemplateError", "environment", "guarded", "template_file"]
 
 TIME_LIMIT = 20.0
 """Seconds one render may take (checked where the platform allows a timer: the main thread)."""
-MAX_SIZE = 64 * 1024 * 1024
-"""Largest string or list a template may build by repetition, and largest output."""
 _BUILTIN = Path(__file__).parent / "templates"
 T = TypeVar("T")
 
@@ -42,8 +47,37 @@ class _TimeUp(Exception):
     pass
 
 
+class _Generator(CodeGenerator):
+    """Compiles ``a ~ b`` so that its result is measured (the sandbox cannot intercept it)."""
+
+    def visit_Concat(self, node: Concat, frame: Frame) -> None:
+        self.write("environment.bounded(")
+        super().visit_Concat(node, frame)
+        self.write(")")
+
+
+def _concat(pieces: Any) -> str:
+    """The output of a template or block, refused once it grows past :data:`MAX_SIZE`."""
+    parts, size = [], 0
+    for piece in pieces:
+        size += len(piece)
+        if size > MAX_SIZE:
+            raise SecurityError("template output is larger than 64 MiB")
+        parts.append(piece)
+    return "".join(parts)
+
+
 class _Sandbox(ImmutableSandboxedEnvironment):
-    intercepted_binops = frozenset({"*", "**"})
+    intercepted_binops = frozenset({"*", "**", "+", "%"})
+    code_generator_class = _Generator
+    concat = staticmethod(_concat)  # type: ignore[assignment]
+    bounded = staticmethod(bounded)
+
+    def __init__(self, **options: Any) -> None:
+        super().__init__(**options)
+        self.globals.pop("lipsum", None)  # lipsum(n=10**9) would build 10**9 paragraphs
+        self.filters = {name: guard_filter(self, name, function)
+                        for name, function in self.filters.items()}
 
     def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
         """Of a context model, only its fields and properties (not pydantic's API)."""
@@ -53,14 +87,13 @@ class _Sandbox(ImmutableSandboxedEnvironment):
 
     def call_binop(self, context: jinja2.runtime.Context, operator: str, left: Any,
                    right: Any) -> Any:
-        if operator == "**" and isinstance(right, int) and abs(right) > 64:
-            raise SecurityError(f"exponent {right} is too large")
-        if operator == "*":
-            for seq, times in ((left, right), (right, left)):
-                if isinstance(seq, (str, list, tuple)) and isinstance(times, int) \
-                        and len(seq) * times > MAX_SIZE:
-                    raise SecurityError("repetition would build a value too large to hold")
+        check_binop(operator, left, right)
         return super().call_binop(context, operator, left, right)
+
+    def call(self, context: jinja2.runtime.Context, obj: Any, /,
+             *args: Any, **kwargs: Any) -> Any:
+        args = check_call(obj, args, kwargs)
+        return bounded(super().call(context, obj, *args, **kwargs))
 
 
 @functools.cache
@@ -78,9 +111,37 @@ def environment(user_dir: Path | None, *, autoescape: bool) -> jinja2.Environmen
     if not user_dir.is_dir():
         raise TemplateError.single("CE500", "not a directory of templates", file=str(user_dir),
                                    expected="a directory")
-    return _Sandbox(loader=jinja2.ChoiceLoader([jinja2.FileSystemLoader(str(user_dir)),
+    return _Sandbox(loader=jinja2.ChoiceLoader([_Confined(user_dir),
                                                 jinja2.FileSystemLoader(str(_BUILTIN))]),
                     **_OPTIONS, autoescape=autoescape)
+
+
+class _Confined(jinja2.FileSystemLoader):
+    """Templates of one directory, never a file outside it that a symbolic link leads to."""
+
+    def __init__(self, directory: Path) -> None:
+        super().__init__(str(directory))
+        self.directory = directory
+
+    def get_source(self, environment: jinja2.Environment,
+                   template: str) -> tuple[str, str, Callable[[], bool]]:
+        template_file(self.directory, "/".join(split_template_path(template)))  # no '..'
+        return super().get_source(environment, template)
+
+
+def template_file(directory: Path, name: str) -> Path | None:
+    """``directory/name`` if it is a file there, None if there is none; refused (CE505) if a
+    symbolic link makes it a file outside ``directory``."""
+    path = directory.joinpath(*name.split("/"))
+    if not os.path.lexists(path):
+        return None
+    real, root = Path(os.path.realpath(path)), Path(os.path.realpath(directory))
+    if not real.is_relative_to(root):
+        raise TemplateError.single(
+            "CE505", f"template {name} is a symbolic link to {real}, outside the template "
+                     f"directory; refusing to read it", file=str(path),
+            expected=f"a template file inside {directory}")
+    return path if real.is_file() else None
 
 
 @functools.cache
