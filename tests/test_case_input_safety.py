@@ -94,6 +94,11 @@ def test_merge_keys_and_aliases_still_work(tmp_path: pathlib.Path) -> None:
     text = HEAD + "works:\n  - &w {id: w1, count: 3, owners: [dev]}\n  - {<<: *w, id: w2}\n"
     works = load_case(write(tmp_path, "case.yaml", text)).case.works
     assert [(w.id, w.count, w.owners) for w in works] == [("w1", 3, ["dev"]), ("w2", 3, ["dev"])]
+    only_merged = HEAD.replace("parties:\n", "base: &p {id: dev, name: Dev Co}\nparties:\n")
+    with pytest.raises(CaseFileError) as info:  # a mapping of merged keys only
+        load_case(write(tmp_path, "merged.yaml", only_merged + "x:\n  <<: *p\n"))
+    assert [(p.code, p.path, p.line) for p in info.value.problems] == [
+        ("CE111", "base", 2), ("CE111", "x", 7)]
 
 
 # --------------------------------------------------------------------------- text and numbers
@@ -275,7 +280,10 @@ def test_a_large_string_aliased_many_times_is_refused(tmp_path: pathlib.Path) ->
         f"  - {{id: s{i}, name: *big}}\n" for i in range(1, 2_000))
     problem = refused(write(tmp_path, "case.yaml", text))
     assert problem.code == "CE108" and "characters of text" in problem.message
-    assert problem.line is not None and problem.line > 7
+    # refused at the alias that passes the limit, before anything is expanded
+    crossing = limits.MAX_EXPANDED_CHARS // len(big)
+    assert abs(problem.line - (7 + crossing)) < 10  # the keys and ids count too
+    assert text.splitlines()[problem.line - 1].endswith("name: *big}")
 
 
 def test_a_megabyte_string_aliased_20000_times_is_refused(tmp_path: pathlib.Path) -> None:
@@ -400,3 +408,22 @@ def test_nested_duplicate_json_key_is_located(tmp_path: pathlib.Path) -> None:
                                             ("null\n", "CE101"), ("[1, 2]\n", "CE105")])
 def test_whole_file_errors_are_at_line_1(tmp_path: pathlib.Path, text: str, code: str) -> None:
     assert (refused(write(tmp_path, "case.yaml", text)).code) == code
+
+
+@pytest.mark.parametrize("value", ["!!int abc", "!!float x", "!!bool maybe", "!!null x",
+                                   "!!timestamp notadate"])
+def test_a_tag_that_disagrees_with_its_value_is_refused_at_its_place(tmp_path: pathlib.Path,
+                                                                     value: str) -> None:
+    text = HEAD + f"works:\n  - {{id: w, count: {value}}}\n"
+    problem = refused(write(tmp_path, "case.yaml", text))
+    assert (problem.code, problem.line, problem.column) == ("CE106", 7, 20)
+
+
+@pytest.mark.parametrize(("value", "code"), [("2.5", "CE110"), ("[1]", "CE110"),
+                                             ("null", "CE112")])
+def test_a_disputed_version_of_the_wrong_type_has_its_own_code(tmp_path: pathlib.Path,
+                                                               value: str, code: str) -> None:
+    text = HEAD + "works:\n  - {id: w}\ndisputes:\n  - {record: w, field: count, versions: " \
+                  f"[{{value: 3, source: a}}, {{value: {value}, source: b}}]}}\n"
+    problem = refused(write(tmp_path, "case.yaml", text))
+    assert (problem.code, problem.path) == (code, "disputes[0].versions[1].value")

@@ -93,7 +93,7 @@ class GuardedComposer(Composer):  # type: ignore[misc]
             self._count(1, 0, mark)
         node = super().compose_node(parent, index)
         self._levels -= 1
-        _check(node)
+        _check(node, self.resolver)
         if node.anchor is not None:
             self._size[id(node)] = (self._values - before[0], self._chars - before[1])
         return node
@@ -111,7 +111,7 @@ class GuardedComposer(Composer):  # type: ignore[misc]
                           f"at most {MAX_EXPANDED_CHARS} characters once aliases are expanded")
 
 
-def _check(node: Any) -> None:
+def _check(node: Any, resolver: Any) -> None:
     """Refuse a tag the case format does not use, and a key that is not a field name."""
     kind = type(node)
     tag = str(node.tag)
@@ -120,6 +120,10 @@ def _check(node: Any) -> None:
             else "no tag"
         raise Refusal("CE106", f"YAML tag {tag.replace(_CORE, '!!')!r} is not allowed on "
                                f"{_KIND.get(kind, 'a value')}", node.start_mark, allowed)
+    if kind is ScalarNode and tag != _CORE + "str" and str(
+            resolver.resolve(ScalarNode, node.value, (True, False))) != tag:
+        raise Refusal("CE106", f"{node.value!r} is not a {tag.replace(_CORE, '!!')} value",
+                      node.start_mark, "a tag that agrees with the value, or none")
     if kind is MappingNode:
         for key, _ in node.value:
             if type(key) is not ScalarNode or str(key.tag) not in (_CORE + "str",

@@ -212,7 +212,7 @@ def _walk(node: Any, path: FieldPath, positions: Positions, name: str) -> Any:
     and refusing any value the solver or the JSON result could not carry."""
     if not isinstance(node, (dict, list)):
         return _scalar(node, path, positions, name)
-    lines = node.lc.data if hasattr(node, "lc") else {}
+    lines = getattr(getattr(node, "lc", None), "data", None) or {}  # None: only merged keys
     pairs: Any = node.items() if isinstance(node, dict) else enumerate(node)
     out = []
     for key, value in pairs:
@@ -289,7 +289,7 @@ def _validate(data: Any, positions: Positions, name: str) -> Case:
         case.check_references()
     except DanglingReference as exc:
         line, column = _locate(positions, exc.path)
-        raise CaseFileError([Problem("CE120", exc.message, name, line, column,
+        raise CaseFileError([Problem(exc.code, exc.message, name, line, column,
                                      format_path(exc.path))]) from None
     return case
 

@@ -744,10 +744,11 @@ _REFERENCES: dict[str, tuple[tuple[str, str], ...]] = {
 class DanglingReference(ValueError):
     """A duplicate or dangling id, with the field path where it occurs."""
 
-    def __init__(self, path: tuple[str | int, ...], message: str) -> None:
+    def __init__(self, path: tuple[str | int, ...], message: str, code: str = "CE120") -> None:
         super().__init__(message)
         self.path = path
         self.message = message
+        self.code = code
 
 
 def _ref_error(collection: str, index: int, field: str | list[str | int],
@@ -799,8 +800,8 @@ def _disputed_values(index: int, record: BaseModel, dispute: Dispute) -> list[An
             out.append(adapter.validate_python(version.value, strict=False))
         except ValidationError as exc:
             raise DanglingReference(("disputes", index, "versions", position, "value"),
-                                    exc.errors()[0]["msg"]) from None
+                                    exc.errors()[0]["msg"], "CE110") from None
         if out[-1] is None:
             raise DanglingReference(("disputes", index, "versions", position, "value"),
-                                    "a version must give a value")
+                                    "a version must give a value", "CE112")
     return out
