@@ -271,9 +271,8 @@ def _cited(rule: Rule, registry: dict[str, AuthoritySource],
 
 def _cited_point(point: ContestedPoint, registry: dict[str, AuthoritySource],
                  problems: list[Problem], places: _Places) -> ContestedPoint:
-    file, line = places.locate("point", point.id)
-
     def report(code: str, message: str, expected: str | None = None) -> None:
+        file, line = places.locate("point", point.id)  # re-reads the file: only on a problem
         problems.append(Problem(code, message, file=file, line=line, path=f"point {point.id}",
                                 expected=expected))
 
