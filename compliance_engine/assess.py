@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as _dt
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Literal
 
@@ -109,7 +109,12 @@ class Engine:
             kept, fixed = relevant_groups(program, ordered, groups, READ,
                                           precise=targets is None)
             ordered = sorted(known | fixed, key=Fact.key)
-            return Worlds(backend.prepare(program, ordered, kept), kept, program, READ, targets)
+            try:
+                prepared = backend.prepare(program, ordered, kept)
+            except EvaluationError as error:  # about this case: name its file
+                raise EvaluationError([replace(p, file=p.file or str(loaded.path))
+                                       for p in error.problems]) from None
+            return Worlds(prepared, kept, program, READ, targets)
 
         what_if: list[tuple[Any, list[ChoiceGroup]]] = []
 

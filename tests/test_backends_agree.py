@@ -258,6 +258,7 @@ def test_reference_limit_retry_with_pinned_readings(engine: Engine,
     with pytest.raises(EvaluationError) as info:
         engine.assess(loaded, engine="pydatalog")
     assert info.value.codes == ["CE302"]
+    assert info.value.problems[0].file == str(loaded.path)  # the refusal names the case file
     result, retried = compare(loaded, engine, pin=False)
     assert retried
     assert result["readings_pinned"] == all_pins(engine)
