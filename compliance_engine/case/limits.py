@@ -20,16 +20,17 @@ __all__ = ["MAX_ALIASES", "MAX_DEPTH", "MAX_EXPANDED_CHARS", "MAX_FILE_BYTES", "
            "MAX_STRING_CHARS", "MAX_VALUES", "MIN_INT", "GuardedComposer", "Refusal"]
 
 MAX_FILE_BYTES = 32 * 2**20
-"""Largest case file read (32 MiB: 100,000 records of a dozen fields fit; YAML is read at about
-6 s and 110 MB of memory per MiB, JSON some 15 times faster)."""
+"""Largest case file read (32 MiB: 100,000 records of a dozen fields fit)."""
 MAX_DEPTH = 32
 """Deepest nesting of mappings and lists (the format itself needs 7 levels)."""
 MAX_STRING_CHARS = 100_000
 """Longest string value or key, in characters."""
 MAX_ALIASES = 10_000
 """Most YAML alias uses (``*name``) in one file."""
-MAX_VALUES = 5_000_000
-"""Most values (scalars, mappings, lists) in the document, aliases expanded."""
+MAX_VALUES = 3_000_000
+"""Most values (scalars, mappings, lists; in YAML, keys too) in the document, aliases expanded:
+100,000 records of a dozen fields fit.  YAML is composed at some 20,000 values a second, so a
+YAML file near this limit takes two minutes to read (JSON, a few seconds)."""
 MAX_EXPANDED_CHARS = 2 * MAX_FILE_BYTES
 """Most characters of string values and keys in the document, aliases expanded."""
 MIN_INT, MAX_INT = -(2**31), 2**31 - 1
