@@ -76,6 +76,11 @@ def test_core_scalar_tags_are_read_as_their_value(tmp_path: pathlib.Path) -> Non
         "works:\n  - {id: w, count: !!int 3}\n"
     loaded = load_case(write(tmp_path, "case.yaml", text))
     assert loaded.case.case.title == "2024" and loaded.case.works[0].count == 3
+    text += "disputes:\n  - {record: w, field: count, versions: [{value: !!int 2, " \
+            "source: a}, {value: !!float 3, source: b}]}\n"
+    versions = load_case(write(tmp_path, "more.yaml", text.replace(", count: !!int 3", "")))
+    assert [v.value for v in versions.case.disputes[0].versions] == [2, 3.0]
+    assert type(versions.case.disputes[0].versions[1].value) is float
 
 
 @pytest.mark.parametrize(("key", "kind"), [

@@ -40,6 +40,7 @@ _CORE = "tag:yaml.org,2002:"
 _TAGS = {ScalarNode: {_CORE + t for t in ("str", "int", "float", "bool", "null", "timestamp",
                                           "merge")},
          SequenceNode: {_CORE + "seq"}, MappingNode: {_CORE + "map"}}
+_AGREES = {_CORE + "float": {_CORE + "float", _CORE + "int"}}  # !!float 3 is 3.0
 _KIND = {ScalarNode: "a scalar", SequenceNode: "a list", MappingNode: "a mapping"}
 
 
@@ -121,8 +122,8 @@ def _check(node: Any, resolver: Any) -> None:
             else "no tag"
         raise Refusal("CE106", f"YAML tag {tag.replace(_CORE, '!!')!r} is not allowed on "
                                f"{_KIND.get(kind, 'a value')}", node.start_mark, allowed)
-    if kind is ScalarNode and tag != _CORE + "str" and str(
-            resolver.resolve(ScalarNode, node.value, (True, False))) != tag:
+    if kind is ScalarNode and tag != _CORE + "str" and str(resolver.resolve(
+            ScalarNode, node.value, (True, False))) not in _AGREES.get(tag, {tag}):
         raise Refusal("CE106", f"{node.value!r} is not a {tag.replace(_CORE, '!!')} value",
                       node.start_mark, "a tag that agrees with the value, or none")
     if kind is MappingNode:
