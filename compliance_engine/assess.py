@@ -16,7 +16,7 @@ from typing import Any, Literal
 from .case.encode import Usage, base_predicates, encode_case
 from .case.load import LoadedCase
 from .determination import Context, determine
-from .errors import EvaluationError
+from .errors import CaseFileError, EngineError, EvaluationError, Problem
 from .facts import ChoiceGroup, Fact, Origin
 from .lineage import build_lineage, lineage_predicates
 from .proof import ProofBuilder
@@ -95,10 +95,13 @@ class Engine:
         if as_of is not None:
             case = case.model_copy(update={"case": case.case.model_copy(update={"as_of": as_of})})
         program, usage = self.program(case.case.as_of)
-        file = loaded.path.name
-        encoded = encode_case(case, usage, file=file, locate=loaded.locate)
-        facts: dict[Fact, Origin] = {**encoded.facts,
-                                     **build_lineage(case, file, loaded.locate).facts}
+        file = loaded.path.name  # origins in the result do not depend on where the file is
+        try:
+            encoded = encode_case(case, usage, file=file, locate=loaded.locate)
+            facts: dict[Fact, Origin] = {**encoded.facts,
+                                         **build_lineage(case, file, loaded.locate).facts}
+        except CaseFileError as error:  # errors name the file as the user gave it
+            raise CaseFileError(_named(error, loaded)) from None
         groups = encoded.groups + self._reading_groups(program, readings)
         backend = _backend(engine)
 
@@ -112,8 +115,7 @@ class Engine:
             try:
                 prepared = backend.prepare(program, ordered, kept)
             except EvaluationError as error:  # about this case: name its file
-                raise EvaluationError([replace(p, file=p.file or str(loaded.path))
-                                       for p in error.problems]) from None
+                raise EvaluationError(_named(error, loaded)) from None
             return Worlds(prepared, kept, program, READ, targets)
 
         what_if: list[tuple[Any, list[ChoiceGroup]]] = []
@@ -170,6 +172,12 @@ class Engine:
                 labels=tuple(names),
                 alternatives=tuple((Fact("reading", (point, n)),) for n in names)))
         return groups
+
+
+def _named(error: EngineError, loaded: LoadedCase) -> list[Problem]:
+    """The problems of ``error``, each naming the case file as the user gave it."""
+    return [replace(p, file=str(loaded.path)) if p.file in (None, loaded.path.name) else p
+            for p in error.problems]
 
 
 def _backend(name: str) -> Backend:

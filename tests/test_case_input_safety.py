@@ -354,7 +354,7 @@ def test_a_2000_deep_dataset_chain_is_refused_before_the_closure(tmp_path: pathl
         engine.assess(load_case(path))
     (problem,) = info.value.problems
     place = f"datasets[{MAX_LINEAGE_DEPTH}].derived_from[0]"
-    assert (problem.code, problem.file, problem.path) == ("CE122", "case.json", place)
+    assert (problem.code, problem.file, problem.path) == ("CE122", str(path), place)
     assert problem.line == load_case(path).locate(
         ("datasets", MAX_LINEAGE_DEPTH, "derived_from", 0))[0]
 
