@@ -108,7 +108,7 @@ class _Places:
                 self._trees[path] = None
         node, line = self._trees[path], 1
         for key in keys:
-            lc = getattr(node, "lc", None)
+            lc: Any = getattr(node, "lc", None)
             try:
                 where = lc.key(key) if isinstance(node, dict) else lc.item(key)
                 line, node = where[0] + 1, node[key]

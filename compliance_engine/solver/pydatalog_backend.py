@@ -21,7 +21,7 @@ from typing import Any
 
 from ..errors import EvaluationError
 from ..facts import ChoiceGroup, Fact, Value
-from ..rulebook.syntax import Atom, Comparison, Const, Literal, Offset, Operand, Var
+from ..rulebook.syntax import Atom, Comparison, Literal, Offset, Operand, Var
 from .program import Consequences, Program, live_rules, world_facts
 
 __all__ = ["MAX_WORLDS", "PyDatalogBackend", "pydatalog_clauses"]

@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from pydantic import BaseModel
 from ruamel.yaml import YAML
 
-from compliance_engine.case.model import _REFERENCES, Case
+from compliance_engine.case.model import _REFERENCES, Case, CaseInfo
 
 ROOT = Path(__file__).resolve().parents[2]
 CASE_STUDIES = sorted((ROOT / "case_studies").glob("*/case.yaml"))
@@ -121,7 +121,8 @@ def _for(annotation: Any, field: str, collection: str | None,
 
 
 def _record(model: type[BaseModel], collection: str | None) -> st.SearchStrategy[Data]:
-    required, optional = {}, {}
+    required: dict[str, st.SearchStrategy[Data]] = {}
+    optional: dict[str, st.SearchStrategy[Data]] = {}
     for name, info in model.model_fields.items():
         strategy = _for(info.annotation, name, collection, info.metadata)
         (required if info.is_required() else optional)[name] = strategy
@@ -132,8 +133,7 @@ def _record(model: type[BaseModel], collection: str | None) -> st.SearchStrategy
 def schema_cases(draw: st.DrawFn) -> Data:
     """A case document drawn field by field from the case schema; ids come from small pools so
     that references often (not always) resolve."""
-    document: dict[str, Data] = {"case": draw(_record(Case.model_fields["case"].annotation,
-                                                      None))}
+    document: dict[str, Data] = {"case": draw(_record(CaseInfo, None))}
     for collection, prefix in _PREFIX.items():
         annotation = Case.model_fields[collection].annotation
         (model,) = get_args(annotation)

@@ -16,8 +16,15 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from fuzz_inputs import (CASE_STUDIES, SMALL_STUDIES, case_study, damaged, dump, mutated,
-                         schema_cases)
+from fuzz_inputs import (
+    CASE_STUDIES,
+    SMALL_STUDIES,
+    case_study,
+    damaged,
+    dump,
+    mutated,
+    schema_cases,
+)
 from fuzz_oracle import Tally, run
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -25,10 +32,10 @@ from hypothesis import strategies as st
 from compliance_engine.assess import Engine
 
 BUDGET = int(os.environ.get("FUZZ_EXAMPLES", "300"))
-_SETTINGS = {"deadline": None, "database": None,
-             "suppress_health_check": [HealthCheck.too_slow, HealthCheck.data_too_large,
-                                       HealthCheck.large_base_example,
-                                       HealthCheck.function_scoped_fixture]}
+_SETTINGS = settings(deadline=None, database=None,
+                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
+                                            HealthCheck.large_base_example,
+                                            HealthCheck.function_scoped_fixture])
 FORMS = st.sampled_from(["yaml", "json-ascii", "json-utf8"])
 
 
@@ -50,7 +57,7 @@ def _file(directory: Path, data: bytes, form: str) -> Path:
     return path
 
 
-@settings(max_examples=max(1, BUDGET * 3 // 10), **_SETTINGS)
+@settings(_SETTINGS, max_examples=max(1, BUDGET * 3 // 10))
 @given(document=schema_cases(), form=FORMS, data=st.data())
 def test_cases_built_from_the_schema(fuzz_engine: Engine, tally: Tally, tmp_path: Path,
                                      document: object, form: str, data: st.DataObject) -> None:
@@ -61,7 +68,7 @@ def test_cases_built_from_the_schema(fuzz_engine: Engine, tally: Tally, tmp_path
     tally.add(run(fuzz_engine, _file(tmp_path, text.encode("utf-8", "surrogatepass"), form)))
 
 
-@settings(max_examples=max(1, BUDGET * 4 // 10), **_SETTINGS)
+@settings(_SETTINGS, max_examples=max(1, BUDGET * 4 // 10))
 @given(study=st.sampled_from(SMALL_STUDIES), form=FORMS, flips=st.booleans(), data=st.data())
 def test_mutated_case_studies(fuzz_engine: Engine, tally: Tally, tmp_path: Path, study: Path,
                               form: str, flips: bool, data: st.DataObject) -> None:
@@ -72,7 +79,7 @@ def test_mutated_case_studies(fuzz_engine: Engine, tally: Tally, tmp_path: Path,
     tally.add(run(fuzz_engine, path, flips=flips))
 
 
-@settings(max_examples=max(1, BUDGET * 3 // 10), **_SETTINGS)
+@settings(_SETTINGS, max_examples=max(1, BUDGET * 3 // 10))
 @given(study=st.sampled_from(CASE_STUDIES), data=st.data())
 def test_damaged_case_files(fuzz_engine: Engine, tally: Tally, tmp_path: Path, study: Path,
                             data: st.DataObject) -> None:
@@ -90,11 +97,11 @@ def _cli(path: Path, seed: int) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "compliance_engine.cli", "assess", str(path), "--format", "json",
          "--no-flips", "--fail-on", "never"],
-        capture_output=True, text=True, encoding="utf-8", errors="surrogateescape", env=env,
+        check=False, capture_output=True, text=True, encoding="utf-8", errors="surrogateescape", env=env,
         timeout=600)
 
 
-@settings(max_examples=max(4, BUDGET // 100), **_SETTINGS)
+@settings(_SETTINGS, max_examples=max(4, BUDGET // 100))
 @given(study=st.sampled_from(SMALL_STUDIES), form=FORMS, seed=st.integers(0, 2**32 - 1),
        data=st.data())
 def test_command_line_gives_the_api_answer(fuzz_engine: Engine, tally: Tally, tmp_path: Path,

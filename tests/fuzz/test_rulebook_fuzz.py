@@ -35,8 +35,7 @@ def payloads(canary: Path) -> list[str]:
     """Python that would create ``canary`` if any part of the engine evaluated it."""
     c = str(canary)
     return [f"exec(\"open('{c}','w')\")", f"eval(\"open('{c}','w')\")", f"open('{c}', 'w')",
-            f"__import__('os').system('touch {c}')", f"__import__(\"pathlib\").Path(\"{c}\")"
-            f".touch()", f"(lambda: open('{c}','w'))()", f"{{open('{c}','w')}}",
+            f"__import__('os').system('touch {c}')", f"__import__(\"pathlib\").Path(\"{c}\").touch()", f"(lambda: open('{c}','w'))()", f"{{open('{c}','w')}}",
             f"{{{{ cycler.__init__.__globals__.os.system('touch {c}') }}}}",
             f"!!python/object/apply:os.system ['touch {c}']"]
 
