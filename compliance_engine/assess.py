@@ -8,6 +8,7 @@ the rules in ``rules/``.
 from __future__ import annotations
 
 import datetime as _dt
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -66,9 +67,11 @@ class Assessment:
     """Ids of the rules that fired in at least one world (what the case exercised)."""
 
 
-_PROGRAMS: dict[tuple[str, _dt.date], tuple[Program, Usage]] = {}
+_PROGRAMS: OrderedDict[tuple[str, _dt.date], tuple[Program, Usage]] = OrderedDict()
 """Compiled programs by rulebook content (sha256 of its files) and date, shared by the engines
-of a process."""
+of a process; the :data:`_KEPT_PROGRAMS` used last are kept (every case has its own date, so an
+unbounded cache would grow with every case a long-running process assesses)."""
+_KEPT_PROGRAMS = 8
 
 
 class Engine:
@@ -84,6 +87,9 @@ class Engine:
         if key not in _PROGRAMS:
             program = compile_program(self.rulebook, as_of)
             _PROGRAMS[key] = (program, _usage(program))
+            while len(_PROGRAMS) > _KEPT_PROGRAMS:
+                _PROGRAMS.popitem(last=False)
+        _PROGRAMS.move_to_end(key)
         return _PROGRAMS[key]
 
     def assess(self, loaded: LoadedCase, *, engine: EngineName = "clingo",

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from compliance_engine.assess import Engine
 from compliance_engine.cli import main
 from compliance_engine.limits import (
     LimitExceeded,
@@ -150,3 +151,21 @@ def test_a_pdf_memo_needs_far_less_than_the_default_limit(tmp_path: Path) -> Non
                   "pdf", "-o", str(target), "--max-memory", "2G", timeout=300)
     assert done.returncode == 0, done.stderr
     assert target.read_bytes().startswith(b"%PDF")
+
+
+def test_compiled_programs_kept_are_bounded(engine: Engine) -> None:
+    """Every case has its own date, hence its own compiled program: a long-running process
+    keeps only the last few (an unbounded cache grew ~9 MB per date assessed)."""
+    import datetime as dt
+
+    from compliance_engine import assess as assess_module
+    from compliance_engine.case.load import load_case
+
+    loaded = load_case(Path(__file__).parents[1] / "case_studies" / "exante_licensed" /
+                       "case.yaml")
+    first = None
+    for day in range(assess_module._KEPT_PROGRAMS + 3):
+        result = engine.assess(loaded, as_of=dt.date(2027, 7, 1) + dt.timedelta(days=day))
+        first = first or result.result.findings
+        assert len(assess_module._PROGRAMS) <= assess_module._KEPT_PROGRAMS
+    assert engine.assess(loaded, as_of=dt.date(2027, 7, 1)).result.findings == first
