@@ -144,6 +144,23 @@ def test_text_no_solver_can_carry_is_refused_with_its_field(tmp_path: pathlib.Pa
     assert what in problem.message
 
 
+@pytest.mark.parametrize("bad", ["Dev \ud83d Co", "Dev\x00Co"])
+def test_a_case_built_in_python_cannot_carry_such_text_either(bad: str) -> None:
+    """The API path (``Case.model_validate``, no loader) refuses it too, naming the field,
+    before any solver sees it; a real emoji is text like any other."""
+    from pydantic import ValidationError
+
+    from compliance_engine.case.model import Case
+
+    data = case_json()
+    data["parties"][0]["name"] = bad
+    with pytest.raises(ValidationError) as info:
+        Case.model_validate(data)
+    assert [error["loc"] for error in info.value.errors()] == [("parties", 0, "name")]
+    data["parties"][0]["name"] = "Dev \U0001f600 Co"
+    assert Case.model_validate(data).parties[0].name == "Dev \U0001f600 Co"
+
+
 @pytest.mark.parametrize(("count", "message"), [
     ("NaN", "'NaN' is not a number"), ("Infinity", "'Infinity' is not a number"),
     ("-Infinity", "'-Infinity' is not a number"), ("1e999", "inf is not a number"),

@@ -12,10 +12,11 @@ record refers to must be declared (checked by :meth:`Case.check_references`).
 from __future__ import annotations
 
 import datetime as _dt
+import re
 import typing
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, field_validator
 
 __all__ = [
     "Act",
@@ -84,8 +85,22 @@ def _text(description: str) -> Any:
     return Field(default=None, description=description, json_schema_extra={"fact": False})
 
 
+_UNCARRIABLE = re.compile("[\\x00\\ud800-\\udfff]")
+
+
 class _Record(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _carriable(cls, value: Any) -> Any:
+        """No text holds a NUL or a lone surrogate, which no solver string can carry (the case
+        loader refuses them first, as CE109, with their place; this also guards cases built
+        in Python)."""
+        for item in value if isinstance(value, list) else [value]:
+            if isinstance(item, str) and _UNCARRIABLE.search(item):
+                raise ValueError("text holding a NUL character or a lone surrogate")
+        return value
 
 
 class CaseInfo(_Record):
