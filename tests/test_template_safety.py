@@ -43,10 +43,11 @@ def templates(tmp_path: Path) -> Path:
     return directory
 
 
-@pytest.mark.parametrize("target", ["/etc/passwd", "secret"])
+@pytest.mark.parametrize("link", ["absolute", "relative"])
 def test_a_symlink_out_of_the_directory_is_refused(templates: Path, outside: Path,
-                                                   target: str) -> None:
-    (templates / "memo.md.j2").symlink_to(outside if target == "secret" else Path(target))
+                                                   link: str) -> None:
+    (templates / "memo.md.j2").symlink_to(outside if link == "absolute"
+                                          else Path("..") / outside.name)
     error = refusal(templates, "memo.md.j2")
     assert error.codes == ["CE505"]
     assert error.problems[0].file == str(templates / "memo.md.j2")
