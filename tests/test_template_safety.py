@@ -3,12 +3,12 @@ fetches nothing."""
 
 from __future__ import annotations
 
-import resource
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from headroom import memory_headroom
 
 from compliance_engine.cli import main
 from compliance_engine.memo.templating import TemplateError, environment, guarded
@@ -123,14 +123,8 @@ HUGE = [
 def little_memory() -> Iterator[None]:
     """At most 2 GiB more address space than the test process has now: a template that
     allocated what it asks for would end in MemoryError (CE506), not in the CE503 refusal."""
-    with open("/proc/self/statm", encoding="ascii") as statm:
-        in_use = int(statm.read().split()[0]) * resource.getpagesize()
-    before = resource.getrlimit(resource.RLIMIT_AS)
-    resource.setrlimit(resource.RLIMIT_AS, (in_use + (2 << 30), before[1]))
-    try:
+    with memory_headroom(2 << 30):
         yield
-    finally:
-        resource.setrlimit(resource.RLIMIT_AS, before)
 
 
 @pytest.mark.parametrize("template", HUGE)

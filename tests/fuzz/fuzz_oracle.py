@@ -23,6 +23,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
+from headroom import memory_headroom
+
 from compliance_engine.assess import Engine
 from compliance_engine.case.load import load_case
 from compliance_engine.errors import EngineError
@@ -75,26 +77,14 @@ class Tally:
             stream.write(line)
 
 
-def _address_space() -> int:
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmSize:"):
-            return int(line.split()[1]) * 1024
-    return 0
-
-
 @contextmanager
 def limits() -> Iterator[None]:
-    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
-    ceiling = _address_space() + MEMORY_HEADROOM
-    if hard != resource.RLIM_INFINITY:
-        ceiling = min(ceiling, hard)
-    resource.setrlimit(resource.RLIMIT_AS, (ceiling, hard))
-    faulthandler.dump_traceback_later(HANG_SECONDS * 3, exit=True)
-    try:
-        yield
-    finally:
-        faulthandler.cancel_dump_traceback_later()
-        resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
+    with memory_headroom(MEMORY_HEADROOM):
+        faulthandler.dump_traceback_later(HANG_SECONDS * 3, exit=True)
+        try:
+            yield
+        finally:
+            faulthandler.cancel_dump_traceback_later()
 
 
 def check_problems(error: EngineError, path: Path) -> tuple[str, ...]:
