@@ -35,7 +35,7 @@ from compliance_engine.case.limits import (
     GuardedComposer,
     Refusal,
 )
-from compliance_engine.case.model import Case, DanglingReference
+from compliance_engine.case.model import UNCARRIABLE, Case, DanglingReference
 from compliance_engine.errors import CaseFileError, Problem
 
 __all__ = ["LoadedCase", "format_path", "load_case"]
@@ -43,7 +43,6 @@ __all__ = ["LoadedCase", "format_path", "load_case"]
 FieldPath = tuple[str | int, ...]
 Positions = dict[FieldPath, tuple[int, int]]
 
-_UNCARRIABLE = re.compile("[\\x00\\ud800-\\udfff]")
 _PAIR = re.compile("[\\ud800-\\udbff][\\udc00-\\udfff]")
 _DATE = re.compile(r"\d{4}-\d\d-\d\d")
 _DATE_EXPECTED = "a date YYYY-MM-DD"
@@ -255,10 +254,10 @@ def _text(value: str, path: FieldPath, positions: Positions, name: str) -> str:
     """A plain ``str``, with surrogate pairs joined (a YAML reading of ``"\\ud83d\\ude00"``);
     a lone surrogate or a NUL character (which no solver string can carry) is refused."""
     text = str(value)
-    if _UNCARRIABLE.search(text):
+    if UNCARRIABLE.search(text):
         text = _PAIR.sub(lambda pair: pair.group().encode("utf-16", "surrogatepass")
                          .decode("utf-16"), text)
-        bad = _UNCARRIABLE.search(text)
+        bad = UNCARRIABLE.search(text)
         if bad:
             what = "NUL character" if bad.group() == "\x00" else \
                 f"lone surrogate U+{ord(bad.group()):04X}"

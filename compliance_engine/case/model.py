@@ -85,7 +85,8 @@ def _text(description: str) -> Any:
     return Field(default=None, description=description, json_schema_extra={"fact": False})
 
 
-_UNCARRIABLE = re.compile("[\\x00\\ud800-\\udfff]")
+UNCARRIABLE = re.compile("[\\x00\\ud800-\\udfff]")
+"""Characters no solver string can carry: NUL and UTF-16 surrogates (the loader joins a pair)."""
 
 
 class _Record(BaseModel):
@@ -98,7 +99,7 @@ class _Record(BaseModel):
         loader refuses them first, as CE109, with their place; this also guards cases built
         in Python)."""
         for item in value if isinstance(value, list) else [value]:
-            if isinstance(item, str) and _UNCARRIABLE.search(item):
+            if isinstance(item, str) and UNCARRIABLE.search(item):
                 raise ValueError("text holding a NUL character or a lone surrogate")
         return value
 
