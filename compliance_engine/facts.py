@@ -7,7 +7,12 @@ import datetime as _dt
 from dataclasses import dataclass
 from typing import Literal
 
-__all__ = ["ChoiceGroup", "Fact", "Origin", "Value", "as_date", "date_value", "render_date"]
+__all__ = ["INT_MAX", "INT_MIN", "ChoiceGroup", "Fact", "Origin", "Value", "as_date", "date_value",
+           "render_date"]
+
+INT_MIN, INT_MAX = -(2**31), 2**31 - 1
+"""The whole numbers a fact or a rule may hold: clingo's integers are 32-bit, and its arithmetic
+wraps silently beyond them."""
 
 Value = str | int
 

@@ -16,8 +16,8 @@ from ruamel.yaml.composer import Composer
 from ruamel.yaml.events import AliasEvent, ScalarEvent
 from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
-__all__ = ["MAX_ALIASES", "MAX_DEPTH", "MAX_EXPANDED_CHARS", "MAX_FILE_BYTES", "MAX_INT",
-           "MAX_STRING_CHARS", "MAX_VALUES", "MIN_INT", "GuardedComposer", "Refusal"]
+__all__ = ["MAX_ALIASES", "MAX_DEPTH", "MAX_EXPANDED_CHARS", "MAX_FILE_BYTES",
+           "MAX_STRING_CHARS", "MAX_VALUES", "GuardedComposer", "Refusal"]
 
 MAX_FILE_BYTES = 32 * 2**20
 """Largest case file read (32 MiB: 100,000 records of a dozen fields fit)."""
@@ -33,8 +33,6 @@ MAX_VALUES = 3_000_000
 YAML file near this limit takes two minutes to read (JSON, a few seconds)."""
 MAX_EXPANDED_CHARS = 2 * MAX_FILE_BYTES
 """Most characters of string values and keys in the document, aliases expanded."""
-MIN_INT, MAX_INT = -(2**31), 2**31 - 1
-"""Whole numbers the solver can hold (clingo's integers are 32-bit)."""
 
 _CORE = "tag:yaml.org,2002:"
 _TAGS = {ScalarNode: {_CORE + t for t in ("str", "int", "float", "bool", "null", "timestamp",

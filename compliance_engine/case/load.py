@@ -29,14 +29,13 @@ from compliance_engine.case.json_positions import json_positions
 from compliance_engine.case.limits import (
     MAX_DEPTH,
     MAX_FILE_BYTES,
-    MAX_INT,
     MAX_STRING_CHARS,
-    MIN_INT,
     GuardedComposer,
     Refusal,
 )
 from compliance_engine.case.model import UNCARRIABLE, Case, DanglingReference
 from compliance_engine.errors import CaseFileError, Problem
+from compliance_engine.facts import INT_MAX, INT_MIN
 
 __all__ = ["LoadedCase", "format_path", "load_case"]
 
@@ -226,9 +225,9 @@ def _scalar(value: Any, path: FieldPath, positions: Positions, name: str) -> Any
     if value is None or isinstance(value, (bool, ScalarBoolean)):
         return None if value is None else bool(value)
     if isinstance(value, int):
-        if not MIN_INT <= value <= MAX_INT:
+        if not INT_MIN <= value <= INT_MAX:
             raise _refuse(path, positions, name, "CE110", f"the number {int(value)} is out of "
-                          "range", f"a whole number from {MIN_INT} to {MAX_INT}")
+                          "range", f"a whole number from {INT_MIN} to {INT_MAX}")
         return int(value)
     if isinstance(value, float):
         if not math.isfinite(value):
@@ -245,7 +244,7 @@ def _scalar(value: Any, path: FieldPath, positions: Positions, name: str) -> Any
         return _scalar(value.value, path, positions, name)
     if isinstance(value, _Unreadable):
         raise _refuse(path, positions, name, "CE110", f"{_show(value.text)} is not a number the "
-                      "case format can hold", f"a whole number from {MIN_INT} to {MAX_INT}")
+                      "case format can hold", f"a whole number from {INT_MIN} to {INT_MAX}")
     raise _refuse(path, positions, name, "CE106", f"a {type(value).__name__} value is not "
                   "allowed", "a string, number, true/false, date, list or mapping")
 

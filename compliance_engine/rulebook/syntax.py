@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import ast
 import builtins
+import datetime as _dt
 import io
 import keyword
 import re
 import tokenize
 from dataclasses import dataclass
+
+from ..facts import INT_MAX, INT_MIN, date_value
 
 __all__ = [
     "Atom",
@@ -31,9 +34,7 @@ __all__ = [
     "parse_rule",
 ]
 
-INT_MIN, INT_MAX = -(2 ** 31), 2 ** 31 - 1
-"""The whole numbers clingo can hold (32-bit); beyond them its arithmetic wraps silently."""
-MAX_OFFSET = INT_MAX - 99991231
+MAX_OFFSET = INT_MAX - date_value(_dt.date.max)
 """The largest day offset (``D + n``) that keeps every date ``YYYYMMDD`` within clingo's range."""
 _PREDICATE = re.compile(r"[a-z][a-z0-9_]*")
 _VARIABLE = re.compile(r"[A-Z_][A-Za-z0-9_]*")
